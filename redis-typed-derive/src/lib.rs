@@ -1,0 +1,1 @@
+//! Derive macros for `redis-typed`. See the `redis-typed` crate docs.

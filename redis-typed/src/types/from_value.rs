@@ -1,0 +1,1 @@
+//! `FromRedisValue` implementations for standard types. (Being written.)

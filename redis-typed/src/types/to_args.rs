@@ -1,0 +1,1 @@
+//! `ToRedisArgs` implementations for standard types. (Being written.)

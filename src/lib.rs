@@ -1,0 +1,1 @@
+//! Unpublished root package: tests, examples and benches live here.
