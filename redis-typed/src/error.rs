@@ -69,7 +69,10 @@ impl Error {
     pub fn is_connection_error(&self) -> bool {
         matches!(
             self,
-            Error::Io(_) | Error::Protocol(_) | Error::ConnectionClosed(_) | Error::ConnectionBroken
+            Error::Io(_)
+                | Error::Protocol(_)
+                | Error::ConnectionClosed(_)
+                | Error::ConnectionBroken
         )
     }
 

@@ -1,11 +1,16 @@
-//! The user-facing client. (Being written.)
+//! The user-facing API: the multiplexed [`Client`], typed [`Pipeline`]s and
+//! [`Transaction`]s.
 
-/// The multiplexed client.
-#[derive(Debug, Clone)]
-pub struct Client {}
-/// A typed pipeline.
-#[derive(Debug)]
-pub struct Pipeline {}
-/// A typed MULTI/EXEC transaction.
-#[derive(Debug)]
-pub struct Transaction {}
+#[allow(clippy::module_inception)]
+mod client;
+mod command_list;
+mod executor;
+mod pipeline;
+mod supervisor;
+mod transaction;
+
+pub use client::Client;
+pub use command_list::{Append, CommandList};
+pub use executor::{decode_reply, Executor};
+pub use pipeline::Pipeline;
+pub use transaction::Transaction;

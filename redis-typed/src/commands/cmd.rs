@@ -44,7 +44,10 @@ impl<R> Clone for Cmd<R> {
 impl<R> fmt::Debug for Cmd<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Arguments may hold secrets (AUTH, HELLO): show only the name.
-        let name = self.nth_arg(0).map(String::from_utf8_lossy).unwrap_or_default();
+        let name = self
+            .nth_arg(0)
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
         f.debug_struct("Cmd")
             .field("name", &name)
             .field("args", &self.ends.len())

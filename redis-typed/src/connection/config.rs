@@ -152,17 +152,19 @@ impl ConnectionConfig {
                     Some((userinfo, hp)) => {
                         match userinfo.split_once(':') {
                             Some((u, p)) => {
-                                user = Some(percent_decode(u).map_err(|e| bad(e))?);
-                                pass = Some(percent_decode(p).map_err(|e| bad(e))?);
+                                user = Some(percent_decode(u).map_err(&bad)?);
+                                pass = Some(percent_decode(p).map_err(&bad)?);
                             }
-                            None => user = Some(percent_decode(userinfo).map_err(|e| bad(e))?),
+                            None => user = Some(percent_decode(userinfo).map_err(&bad)?),
                         }
                         hp
                     }
                     None => authority,
                 };
                 let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
-                    let (h, after) = stripped.split_once(']').ok_or_else(|| bad("unclosed '['"))?;
+                    let (h, after) = stripped
+                        .split_once(']')
+                        .ok_or_else(|| bad("unclosed '['"))?;
                     (h, after.strip_prefix(':'))
                 } else {
                     match hostport.rsplit_once(':') {
@@ -190,7 +192,7 @@ impl ConnectionConfig {
         }
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode(v).map_err(|e| bad(e))?;
+            let v = percent_decode(v).map_err(&bad)?;
             match k {
                 "db" => config.db = v.parse().map_err(|_| bad("invalid database number"))?,
                 "user" | "username" => user = Some(v),
@@ -343,9 +345,14 @@ mod tests {
             .to_string();
         assert!(err.contains("invalid port"), "{err}");
         assert!(!err.contains("topsecret"), "{err}");
-        let err = ConnectionConfig::from_url("ftp://u:topsecret@h").unwrap_err().to_string();
+        let err = ConnectionConfig::from_url("ftp://u:topsecret@h")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("topsecret"), "{err}");
-        let dbg = format!("{:?}", ConnectionConfig::from_url("redis://u:topsecret@h").unwrap());
+        let dbg = format!(
+            "{:?}",
+            ConnectionConfig::from_url("redis://u:topsecret@h").unwrap()
+        );
         assert!(!dbg.contains("topsecret"), "{dbg}");
     }
 }

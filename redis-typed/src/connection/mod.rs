@@ -3,6 +3,24 @@
 
 mod config;
 mod dedicated;
+mod driver;
+mod handshake;
+mod shared;
 
 pub use config::{ConnectionConfig, Protocol, ServerAddr};
 pub use dedicated::Connection;
+pub(crate) use driver::Driver;
+pub(crate) use shared::{Reply, ReplyReceiver, Shared, Status};
+
+use crate::error::{Error, Result};
+
+/// The default transport speaks plain TCP or Unix sockets: a `rediss://`
+/// configuration needs a TLS transport passed explicitly.
+pub(crate) fn require_plain(config: &ConnectionConfig) -> Result<()> {
+    if config.tls {
+        return Err(Error::Config(
+            "rediss:// needs a TLS transport; the default transport speaks plain TCP".into(),
+        ));
+    }
+    Ok(())
+}

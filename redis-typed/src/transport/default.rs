@@ -48,7 +48,11 @@ impl AsyncRead for DefaultStream {
 }
 
 impl AsyncWrite for DefaultStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             DefaultStream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             DefaultStream::Unix(s) => Pin::new(s).poll_write(cx, buf),

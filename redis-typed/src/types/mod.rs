@@ -3,9 +3,42 @@
 //! - [`ToRedisArgs`] writes a value as one or more command arguments.
 //! - [`FromRedisValue`] decodes a reply [`Value`] into a Rust type.
 //! - [`RedisKey`] marks the types that can name a key (strings and bytes).
+//!
+//! Both directions cover the standard library: integers, floats, `bool`,
+//! strings, byte buffers (`Vec<u8>`, `Bytes`, `[u8; N]` are ONE binary
+//! argument / a string reply's bytes), `Option`, `Box`, `Arc`, sequences,
+//! sets, maps and tuples up to 12 elements. RESP2 and RESP3 replies decode
+//! alike: a map reads from a RESP3 map or a RESP2 flat `k v k v` array.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use bytes::Bytes;
+//! use redis_typed::{FromRedisValue, ToRedisArgs, Value};
+//! use redis_typed::resp::ArgCounter;
+//!
+//! // Arguments: a tuple writes each element; a Vec<u8> is one argument.
+//! let mut counter = ArgCounter::default();
+//! ("field", 42, 1.5, vec![0u8, 1, 2]).write_redis_args(&mut counter);
+//! assert_eq!(counter.count, 4);
+//!
+//! // Replies: the same map from RESP3 and from RESP2.
+//! let bulk = |s: &'static str| Value::BulkString(Bytes::from_static(s.as_bytes()));
+//! let resp3 = Value::Map(vec![(bulk("a"), Value::Integer(1))]);
+//! let resp2 = Value::Array(vec![bulk("a"), bulk("1")]);
+//! let m3 = HashMap::<String, i64>::from_redis_value(resp3)?;
+//! let m2 = HashMap::<String, i64>::from_redis_value(resp2)?;
+//! assert_eq!(m3, m2);
+//!
+//! // A wrong shape is an error naming the Rust type, never a panic.
+//! let err = i64::from_redis_value(bulk("not a number")).unwrap_err();
+//! assert!(err.to_string().contains("i64"));
+//! # Ok::<(), redis_typed::Error>(())
+//! ```
 
 mod from_value;
 mod key;
+#[cfg(test)]
+mod tests;
 mod to_args;
 
 pub use key::RedisKey;
@@ -26,6 +59,22 @@ use crate::resp::{ArgWriter, Value};
 pub trait ToRedisArgs {
     /// Writes the argument(s) to `out`.
     fn write_redis_args<W: ArgWriter + ?Sized>(&self, out: &mut W);
+
+    /// Writes a slice of `Self` (used by `[T]`, `Vec<T>` and `[T; N]`).
+    ///
+    /// The default writes each item; `u8` overrides it to write the whole
+    /// slice as ONE binary argument, so `Vec<u8>` is a single bulk string
+    /// while `Vec<String>` is one argument per element.
+    #[doc(hidden)]
+    #[inline]
+    fn write_redis_args_slice<W: ArgWriter + ?Sized>(items: &[Self], out: &mut W)
+    where
+        Self: Sized,
+    {
+        for item in items {
+            item.write_redis_args(out);
+        }
+    }
 }
 
 /// A Rust type a reply can be decoded into.
@@ -37,6 +86,16 @@ pub trait ToRedisArgs {
 pub trait FromRedisValue: Sized {
     /// Decodes `value`.
     fn from_redis_value(value: Value) -> Result<Self>;
+
+    /// Decodes `value` as a `Vec<Self>` (used by `Vec<T>`'s impl).
+    ///
+    /// The default decodes an array (or set, push, flattened map) element by
+    /// element; `u8` overrides it to take a bulk string's bytes, so
+    /// `Vec<u8>` is the binary payload.
+    #[doc(hidden)]
+    fn from_redis_value_vec(value: Value) -> Result<Vec<Self>> {
+        from_value::decode_vec(value)
+    }
 }
 
 /// Builds the error for a reply that does not fit type `T`: the server's own

@@ -1,0 +1,243 @@
+//! The multiplexed connection's driver: one future that owns the stream,
+//! writes whatever callers queued, and hands each reply to its caller.
+//!
+//! It is a hand-written future rather than two tasks over a split stream:
+//! reading and writing happen in the same `poll`, so there is no lock on
+//! the stream, and one wake-up can flush a whole batch of queued commands
+//! and deliver a whole batch of replies.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::{Buf, BytesMut};
+use tokio::io::{AsyncRead, AsyncWrite};
+
+use super::shared::{Pending, Reply, ReplySender, Shared, Status};
+use super::Protocol;
+use crate::error::Error;
+use crate::resp::{Decoder, ProtocolError, Value};
+
+/// Why a driver stopped.
+#[derive(Debug)]
+pub(crate) enum Stopped {
+    /// The client was closed.
+    Closed,
+    /// The stream failed; in-flight callers were given the error.
+    Failed,
+}
+
+struct InFlight {
+    tx: ReplySender,
+    expected: usize,
+    got: Vec<Value>,
+}
+
+/// Drives one stream until it fails or the client closes.
+pub(crate) struct Driver<S> {
+    stream: S,
+    shared: Arc<Shared>,
+    protocol: Protocol,
+    read_buf: BytesMut,
+    write_buf: BytesMut,
+    decoder: Decoder,
+    in_flight: VecDeque<InFlight>,
+    flush_needed: bool,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
+    pub(crate) fn new(
+        stream: S,
+        read_buf: BytesMut,
+        decoder: Decoder,
+        protocol: Protocol,
+        shared: Arc<Shared>,
+    ) -> Self {
+        Driver {
+            stream,
+            shared,
+            protocol,
+            read_buf,
+            write_buf: BytesMut::with_capacity(16 * 1024),
+            decoder,
+            in_flight: VecDeque::new(),
+            flush_needed: false,
+        }
+    }
+
+    /// Takes the next batch from the shared queue, or registers for a
+    /// wake-up when there is none. Returns false when the client is closed.
+    fn take_batch(&mut self, cx: &Context<'_>) -> bool {
+        let mut state = self.shared.lock();
+        if state.status == Status::Closed {
+            return false;
+        }
+        if state.out.is_empty() {
+            match &state.driver {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => state.driver = Some(cx.waker().clone()),
+            }
+        } else {
+            std::mem::swap(&mut state.out, &mut self.write_buf);
+            self.in_flight
+                .extend(
+                    state
+                        .queued
+                        .drain(..)
+                        .map(|Pending { tx, expected }| InFlight {
+                            tx,
+                            expected,
+                            got: Vec::new(),
+                        }),
+                );
+        }
+        true
+    }
+
+    /// Writes as much as the socket takes. `Ready(Ok)` when the buffer is
+    /// empty and flushed.
+    fn poll_write_out(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        while !self.write_buf.is_empty() {
+            match Pin::new(&mut self.stream).poll_write(cx, &self.write_buf) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(Error::ConnectionClosed(
+                        "socket accepted no bytes".into(),
+                    )))
+                }
+                Poll::Ready(Ok(n)) => {
+                    self.write_buf.advance(n);
+                    self.flush_needed = true;
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        // Keep the (now empty) buffer's allocation for the next swap.
+        self.write_buf.clear();
+        if self.flush_needed {
+            match Pin::new(&mut self.stream).poll_flush(cx) {
+                Poll::Ready(Ok(())) => self.flush_needed = false,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    /// Reads and dispatches replies until the socket has no more.
+    fn poll_read_in(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        loop {
+            while let Some(value) = self.decoder.decode(&mut self.read_buf)? {
+                self.dispatch(value)?;
+            }
+            if self.read_buf.capacity() - self.read_buf.len() < 4096 {
+                self.read_buf.reserve(32 * 1024);
+            }
+            match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf)
+            {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(Error::ConnectionClosed(
+                        "server closed the connection".into(),
+                    )))
+                }
+                Poll::Ready(Ok(_)) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn dispatch(&mut self, value: Value) -> Result<(), Error> {
+        if self.protocol == Protocol::Resp3 {
+            if let Value::Push(items) = &value {
+                tracing::trace!(len = items.len(), "push frame received");
+                return Ok(());
+            }
+        }
+        let Some(front) = self.in_flight.front_mut() else {
+            return Err(ProtocolError::UnexpectedReply.into());
+        };
+        if front.expected <= 1 {
+            let done = self.in_flight.pop_front().expect("front exists");
+            let _ = done.tx.send(Ok(Reply::One(value)));
+        } else {
+            if front.got.capacity() == 0 {
+                front.got.reserve_exact(front.expected);
+            }
+            front.got.push(value);
+            if front.got.len() == front.expected {
+                let done = self.in_flight.pop_front().expect("front exists");
+                let _ = done.tx.send(Ok(Reply::Many(done.got)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Fails every in-flight request. The oldest one (whose reply was being
+    /// read when the failure happened) gets `first`; the others get
+    /// `ConnectionClosed` with the same reason.
+    fn fail_in_flight(&mut self, first: Option<Error>, reason: &str) {
+        let mut first = first;
+        for f in self.in_flight.drain(..) {
+            let error = first
+                .take()
+                .unwrap_or_else(|| Error::ConnectionClosed(reason.to_string()));
+            let _ = f.tx.send(Err(error));
+        }
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
+    type Output = Stopped;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Stopped> {
+        let this = self.get_mut();
+        let outcome = loop {
+            // Write everything queued, batch after batch.
+            let mut write_pending = false;
+            loop {
+                if this.write_buf.is_empty() && !this.flush_needed && !this.take_batch(cx) {
+                    this.fail_in_flight(None, "client was closed");
+                    return Poll::Ready(Stopped::Closed);
+                }
+                if this.write_buf.is_empty() && !this.flush_needed {
+                    break;
+                }
+                match this.poll_write_out(cx) {
+                    Poll::Ready(Ok(())) => continue,
+                    Poll::Ready(Err(e)) => return Poll::Ready(this.stop(e)),
+                    Poll::Pending => {
+                        write_pending = true;
+                        break;
+                    }
+                }
+            }
+            match this.poll_read_in(cx) {
+                Poll::Ready(Ok(())) => continue,
+                Poll::Ready(Err(e)) => break e,
+                Poll::Pending => {}
+            }
+            // Reading is parked. If a batch arrived meanwhile and the socket
+            // can take it, go round again; otherwise sleep.
+            if write_pending || this.write_buf.is_empty() && !this.shared_has_output() {
+                return Poll::Pending;
+            }
+        };
+        Poll::Ready(this.stop(outcome))
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
+    fn shared_has_output(&self) -> bool {
+        !self.shared.lock().out.is_empty()
+    }
+
+    fn stop(&mut self, error: Error) -> Stopped {
+        let reason = error.to_string();
+        tracing::warn!(error = %reason, in_flight = self.in_flight.len(), "connection lost");
+        self.fail_in_flight(Some(error), &reason);
+        Stopped::Failed
+    }
+}

@@ -1,0 +1,175 @@
+//! The state shared by a multiplexed connection's callers and its driver.
+//!
+//! Callers encode their command straight into `out` under a short lock and
+//! leave a [`Pending`] slot in `queued`, in the same order. The driver swaps
+//! `out` for its own buffer (double buffering: no copy, no allocation),
+//! moves the slots to its in-flight queue, writes, and matches replies to
+//! slots in order. Everything queued while a write is in flight goes out in
+//! the next single write: automatic pipelining.
+//!
+//! Because encoding happens synchronously under the lock, a caller that
+//! drops its future can never leave half a command in the stream: either
+//! the whole command was queued (and its reply will be read and discarded),
+//! or nothing was.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
+
+use bytes::BytesMut;
+use tokio::sync::{oneshot, Notify};
+
+use crate::error::{Error, Result};
+use crate::resp::Value;
+
+/// The replies to one request: one command, or a pipeline of several.
+#[derive(Debug)]
+pub(crate) enum Reply {
+    One(Value),
+    Many(Vec<Value>),
+}
+
+impl Reply {
+    pub(crate) fn into_vec(self) -> Vec<Value> {
+        match self {
+            Reply::One(v) => vec![v],
+            Reply::Many(v) => v,
+        }
+    }
+}
+
+pub(crate) type ReplySender = oneshot::Sender<Result<Reply>>;
+pub(crate) type ReplyReceiver = oneshot::Receiver<Result<Reply>>;
+
+/// A request whose bytes are queued and whose replies are awaited.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub tx: ReplySender,
+    pub expected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// A driver owns a live stream.
+    Connected,
+    /// The supervisor is opening a new stream; requests wait in `out`.
+    Connecting,
+    /// No stream; the next request wakes the supervisor.
+    Disconnected,
+    /// The client was dropped.
+    Closed,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub out: BytesMut,
+    pub queued: VecDeque<Pending>,
+    pub driver: Option<Waker>,
+    pub status: Status,
+}
+
+/// Shared between every clone of a client, its supervisor and its driver.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    /// Wakes the supervisor when a request arrives while disconnected, or
+    /// when the client is closed.
+    pub demand: Notify,
+}
+
+impl Shared {
+    pub(crate) fn new(status: Status) -> Arc<Self> {
+        Arc::new(Shared {
+            state: Mutex::new(State {
+                out: BytesMut::with_capacity(16 * 1024),
+                queued: VecDeque::new(),
+                driver: None,
+                status,
+            }),
+            demand: Notify::new(),
+        })
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the queue and buffer
+        // out of step (both are updated together after encoding), so a
+        // poisoned lock is still consistent.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues a request: `encode` writes its bytes and returns how many
+    /// replies they call for. Returns the receiver of the replies.
+    pub(crate) fn enqueue(
+        &self,
+        encode: impl FnOnce(&mut BytesMut) -> usize,
+    ) -> Result<ReplyReceiver> {
+        let (tx, rx) = oneshot::channel();
+        let mut state = self.lock();
+        let wake = match state.status {
+            Status::Closed => return Err(Error::ConnectionClosed("client was closed".into())),
+            Status::Connected => state.driver.take(),
+            Status::Connecting => None,
+            Status::Disconnected => {
+                state.status = Status::Connecting;
+                self.demand.notify_one();
+                None
+            }
+        };
+        let expected = encode(&mut state.out);
+        if expected == 0 {
+            drop(state);
+            let _ = tx.send(Ok(Reply::Many(Vec::new())));
+            return Ok(rx);
+        }
+        state.queued.push_back(Pending { tx, expected });
+        drop(state);
+        if let Some(waker) = wake {
+            waker.wake();
+        }
+        Ok(rx)
+    }
+
+    /// Fails every queued (not yet written) request with `error` and, in
+    /// the same critical section, moves to `then` (unless closed), so no
+    /// request can slip in between and wait for a connection attempt that
+    /// is not coming.
+    pub(crate) fn fail_queued(&self, error: impl Fn() -> Error, then: Status) {
+        let mut state = self.lock();
+        state.out.clear();
+        let queued: Vec<Pending> = state.queued.drain(..).collect();
+        if state.status != Status::Closed {
+            state.status = then;
+        }
+        drop(state);
+        for p in queued {
+            let _ = p.tx.send(Err(error()));
+        }
+    }
+
+    /// Marks the client closed and wakes its driver and supervisor.
+    pub(crate) fn close(&self) {
+        let mut state = self.lock();
+        state.status = Status::Closed;
+        let waker = state.driver.take();
+        drop(state);
+        if let Some(w) = waker {
+            w.wake();
+        }
+        self.demand.notify_one();
+        self.fail_queued(
+            || Error::ConnectionClosed("client was closed".into()),
+            Status::Closed,
+        );
+    }
+
+    pub(crate) fn set_status(&self, status: Status) {
+        let mut state = self.lock();
+        if state.status != Status::Closed {
+            state.status = status;
+        }
+    }
+
+    pub(crate) fn status(&self) -> Status {
+        self.lock().status.clone()
+    }
+}
