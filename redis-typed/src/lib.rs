@@ -39,7 +39,7 @@ pub use commands::{Cmd, Command};
 pub use connection::{Connection, ConnectionConfig, Protocol, ServerAddr};
 pub use error::{Error, ErrorKind, Result, ServerError};
 pub use resp::Value;
-pub use types::{FromRedisValue, RedisKey, ToRedisArgs};
+pub use types::{FromRedisValue, RedisKey, SingleArg, ToRedisArgs};
 
 #[cfg(feature = "derive")]
 pub use redis_typed_derive::*;

@@ -20,15 +20,20 @@ mod connection;
 mod generic;
 mod hash;
 mod list;
+pub mod marker;
+mod options;
 mod set;
 mod sorted_set;
 mod string;
+#[cfg(test)]
+mod tests;
 
 pub use cmd::Cmd;
 pub use connection::*;
 pub use generic::*;
 pub use hash::*;
 pub use list::*;
+pub use options::*;
 pub use set::*;
 pub use sorted_set::*;
 pub use string::*;

@@ -48,3 +48,24 @@ impl<K: RedisKey + ?Sized> RedisKey for &K {
         (**self).key_bytes()
     }
 }
+
+impl RedisKey for std::borrow::Cow<'_, str> {
+    fn key_bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+impl RedisKey for std::borrow::Cow<'_, [u8]> {
+    fn key_bytes(&self) -> &[u8] {
+        self
+    }
+}
+impl<K: RedisKey + ?Sized> RedisKey for Box<K> {
+    fn key_bytes(&self) -> &[u8] {
+        (**self).key_bytes()
+    }
+}
+impl<K: RedisKey + ?Sized> RedisKey for std::sync::Arc<K> {
+    fn key_bytes(&self) -> &[u8] {
+        (**self).key_bytes()
+    }
+}

@@ -37,11 +37,13 @@
 
 mod from_value;
 mod key;
+mod single;
 #[cfg(test)]
 mod tests;
 mod to_args;
 
 pub use key::RedisKey;
+pub use single::SingleArg;
 
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
