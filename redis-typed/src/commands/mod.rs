@@ -16,27 +16,46 @@
 //! Commands not typed yet go through the escape hatch [`Cmd`].
 
 mod cmd;
-mod connection;
-mod generic;
-mod hash;
-mod list;
 pub mod marker;
 mod options;
-mod set;
-mod sorted_set;
-mod string;
 #[cfg(test)]
 mod tests;
 
+pub mod bitmap;
+pub mod cluster;
+pub mod connection;
+pub mod generic;
+pub mod geo;
+pub mod hash;
+pub mod hyperloglog;
+pub mod list;
+pub mod pubsub;
+pub mod scripting;
+pub mod server;
+pub mod set;
+pub mod sorted_set;
+pub mod stream;
+pub mod string;
+pub mod transactions;
+
+pub use bitmap::*;
+pub use cluster::*;
 pub use cmd::Cmd;
 pub use connection::*;
 pub use generic::*;
+pub use geo::*;
 pub use hash::*;
+pub use hyperloglog::*;
 pub use list::*;
 pub use options::*;
+pub use pubsub::*;
+pub use scripting::*;
+pub use server::*;
 pub use set::*;
 pub use sorted_set::*;
+pub use stream::*;
 pub use string::*;
+pub use transactions::*;
 
 use bytes::BytesMut;
 

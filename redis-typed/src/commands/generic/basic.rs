@@ -18,8 +18,8 @@
 
 use std::time::Duration;
 
-use super::options::{Comparison, Condition};
-use super::Command;
+use crate::commands::options::{Comparison, Condition};
+use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
 use crate::types::{FromRedisValue, RedisKey};

@@ -27,7 +27,7 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use super::Command;
+use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey, SingleArg, ToRedisArgs};
 

@@ -31,7 +31,7 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use super::Command;
+use crate::commands::Command;
 use crate::auth::Secret;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};

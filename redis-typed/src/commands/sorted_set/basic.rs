@@ -27,12 +27,12 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use super::marker::{
+use crate::commands::marker::{
     ByIndex, ByLex, ByScore, Count, Increment, NoScores, RangeBy, ScoresReply, WithScores,
     ZAddReply,
 };
-use super::options::{Comparison, Condition, LexBound, ScoreBound};
-use super::Command;
+use crate::commands::options::{Comparison, Condition, LexBound, ScoreBound};
+use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey, SingleArg};
 

@@ -22,9 +22,9 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use super::marker::{Conditional, ConditionalWithGet, Plain, SetReply, WithGet};
-use super::options::{Condition, Expiry};
-use super::Command;
+use crate::commands::marker::{Conditional, ConditionalWithGet, Plain, SetReply, WithGet};
+use crate::commands::options::{Condition, Expiry};
+use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey, SingleArg};
 

@@ -1,0 +1,9 @@
+//! The `connection` command group.
+
+// <generated-modules> written by `cargo xtask gen-commands`; do not edit by hand.
+// </generated-modules>
+
+// Hand-written and hand-tuned commands:
+mod basic;
+pub use basic::*;
+

@@ -1,0 +1,9 @@
+//! The `sorted_set` command group.
+
+// <generated-modules> written by `cargo xtask gen-commands`; do not edit by hand.
+// </generated-modules>
+
+// Hand-written and hand-tuned commands:
+mod basic;
+pub use basic::*;
+

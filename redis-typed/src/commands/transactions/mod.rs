@@ -1,0 +1,7 @@
+//! The `transactions` command group.
+
+// <generated-modules> written by `cargo xtask gen-commands`; do not edit by hand.
+// </generated-modules>
+
+// Hand-written and hand-tuned commands:
+
