@@ -25,6 +25,9 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __private;
 pub mod auth;
 pub mod client;
 pub mod commands;

@@ -1,0 +1,10 @@
+use redis_typed::Command;
+
+#[derive(Command)]
+#[redis(name = "PING", response = String)]
+enum Ping {
+    Plain,
+    WithMessage(String),
+}
+
+fn main() {}
