@@ -33,6 +33,7 @@ pub mod client;
 pub mod commands;
 pub mod connection;
 mod error;
+pub mod events;
 pub mod resp;
 pub mod transport;
 pub mod types;

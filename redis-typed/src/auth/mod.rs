@@ -3,13 +3,46 @@
 //! Connections take their credentials from a [`CredentialProvider`], asked
 //! at every handshake, so a provider whose answer changes over time (rotating
 //! tokens) is served by the same code as a fixed password.
+//!
+//! - `mod.rs`: [`Credentials`], the [`CredentialProvider`] trait and
+//!   [`StaticCredentials`] (a fixed password, or none).
+//! - `secret.rs`: [`Secret`], a string that never prints itself.
+//! - `streaming.rs`: [`StreamingCredentialProvider`]: credentials that
+//!   change, with a [`CredentialsWatch`] to hear each change;
+//!   [`StreamingCredentials`] implements it.
+//! - `token.rs`, `jwt.rs`: short-lived [`Token`]s, read from JWTs by a
+//!   [`JwtParser`].
+//! - `manager.rs`, `schedule.rs`: the [`TokenManager`] that keeps a token
+//!   from an [`IdentityProvider`] (Entra ID, IAM...) fresh, and when it
+//!   refreshes and retries.
+//! - `error.rs`: [`AuthError`].
 
+mod error;
+mod jwt;
+mod manager;
+mod schedule;
 mod secret;
+mod streaming;
+#[cfg(test)]
+mod tests;
+mod token;
 
 use std::fmt;
 use std::future::Future;
 
+pub use error::{AuthError, BoxError};
+/// The `jsonwebtoken` crate, for the [`DecodingKey`](jsonwebtoken::DecodingKey)
+/// and [`Algorithm`](jsonwebtoken::Algorithm) that signature verification
+/// takes (and `encode`, to mint tokens in tests).
+pub use jsonwebtoken;
+pub use jwt::{JwtError, JwtParser};
+pub use manager::{IdentityProvider, IdentityToken, TokenManager, TokenManagerConfig};
 pub use secret::Secret;
+pub use streaming::{
+    CredentialsSender, CredentialsUpdate, CredentialsWatch, StreamingCredentialProvider,
+    StreamingCredentials,
+};
+pub use token::Token;
 
 use crate::error::Result;
 
@@ -50,9 +83,30 @@ impl fmt::Debug for Credentials {
 }
 
 /// Supplies the credentials a connection authenticates with.
+///
+/// Only [`credentials`](CredentialProvider::credentials) is required. A
+/// provider whose credentials change while connections are open (rotating
+/// tokens) also answers [`subscribe`](CredentialProvider::subscribe), so
+/// that live connections can re-authenticate.
 pub trait CredentialProvider: Clone + Send + Sync + 'static {
-    /// The credentials to use now; `None` to skip authentication.
+    /// The credentials to use now; `None` to skip authentication. May wait
+    /// (for a first token, for instance).
     fn credentials(&self) -> impl Future<Output = Result<Option<Credentials>>> + Send;
+
+    /// The credentials to use now, without waiting: `None` when the
+    /// provider cannot tell without waiting (ask
+    /// [`credentials`](CredentialProvider::credentials) then), otherwise
+    /// what `credentials` would return. The default is `None`.
+    fn current(&self) -> Option<Result<Option<Credentials>>> {
+        None
+    }
+
+    /// A subscription to the changes of the credentials, for providers
+    /// whose credentials change while connections are open. The default,
+    /// for providers whose credentials never change, is `None`.
+    fn subscribe(&self) -> Option<CredentialsWatch> {
+        None
+    }
 }
 
 /// Fixed credentials (or none).
@@ -85,5 +139,9 @@ impl From<Option<Credentials>> for StaticCredentials {
 impl CredentialProvider for StaticCredentials {
     async fn credentials(&self) -> Result<Option<Credentials>> {
         Ok(self.0.clone())
+    }
+
+    fn current(&self) -> Option<Result<Option<Credentials>>> {
+        Some(Ok(self.0.clone()))
     }
 }

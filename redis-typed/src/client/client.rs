@@ -99,7 +99,7 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
     ) -> Result<Self> {
         let conn = Connection::connect_with(&config, &transport, &credentials).await?;
         let protocol = conn.protocol();
-        let shared = Shared::new(Status::Connected);
+        let shared = Shared::new(Status::Connected, config.response_timeout);
         Supervisor::new(
             shared.clone(),
             config.clone(),
@@ -186,15 +186,12 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
         &self.inner.config
     }
 
+    /// Waits for the replies. The response timeout is enforced by the
+    /// connection's driver (one timer per connection, not one per request),
+    /// which answers a late request with `Error::Timeout`.
     async fn wait(&self, rx: ReplyReceiver) -> Result<Reply> {
-        let closed = || Error::ConnectionClosed("connection dropped the request".into());
-        match self.inner.config.response_timeout {
-            Some(limit) => match tokio::time::timeout(limit, rx).await {
-                Ok(r) => r.map_err(|_| closed())?,
-                Err(_) => Err(Error::Timeout(limit)),
-            },
-            None => rx.await.map_err(|_| closed())?,
-        }
+        rx.await
+            .map_err(|_| Error::ConnectionClosed("connection dropped the request".into()))?
     }
 
     pub(crate) async fn request(

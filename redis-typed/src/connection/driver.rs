@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::{Instant, Sleep};
 
 use super::shared::{Pending, Reply, ReplySender, Shared, Status};
 use super::Protocol;
@@ -30,9 +31,11 @@ pub(crate) enum Stopped {
 }
 
 struct InFlight {
-    tx: ReplySender,
+    /// `None` once the caller was told it timed out.
+    tx: Option<ReplySender>,
     expected: usize,
     got: Vec<Value>,
+    deadline: Option<Instant>,
 }
 
 /// Drives one stream until it fails or the client closes.
@@ -45,6 +48,11 @@ pub(crate) struct Driver<S> {
     decoder: Decoder,
     in_flight: VecDeque<InFlight>,
     flush_needed: bool,
+    /// One timer for the connection, armed at (or before) the earliest
+    /// deadline of a waiting caller. It is re-armed lazily when it fires, so
+    /// under load it costs about one timer event per timeout period instead
+    /// of one per request.
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
@@ -64,6 +72,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             decoder,
             in_flight: VecDeque::new(),
             flush_needed: false,
+            timer: None,
         }
     }
 
@@ -82,16 +91,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
         } else {
             std::mem::swap(&mut state.out, &mut self.write_buf);
             self.in_flight
-                .extend(
-                    state
-                        .queued
-                        .drain(..)
-                        .map(|Pending { tx, expected }| InFlight {
-                            tx,
-                            expected,
-                            got: Vec::new(),
-                        }),
-                );
+                .extend(state.queued.drain(..).map(|p| InFlight {
+                    tx: p.tx,
+                    expected: p.expected,
+                    got: Vec::new(),
+                    deadline: p.deadline,
+                }));
         }
         true
     }
@@ -161,7 +166,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
         };
         if front.expected <= 1 {
             let done = self.in_flight.pop_front().expect("front exists");
-            let _ = done.tx.send(Ok(Reply::One(value)));
+            if let Some(tx) = done.tx {
+                let _ = tx.send(Ok(Reply::One(value)));
+            }
         } else {
             if front.got.capacity() == 0 {
                 front.got.reserve_exact(front.expected);
@@ -169,7 +176,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             front.got.push(value);
             if front.got.len() == front.expected {
                 let done = self.in_flight.pop_front().expect("front exists");
-                let _ = done.tx.send(Ok(Reply::Many(done.got)));
+                if let Some(tx) = done.tx {
+                    let _ = tx.send(Ok(Reply::Many(done.got)));
+                }
             }
         }
         Ok(())
@@ -184,7 +193,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             let error = first
                 .take()
                 .unwrap_or_else(|| Error::ConnectionClosed(reason.to_string()));
-            let _ = f.tx.send(Err(error));
+            if let Some(tx) = f.tx {
+                let _ = tx.send(Err(error));
+            }
         }
     }
 }
@@ -222,6 +233,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
             // Reading is parked. If a batch arrived meanwhile and the socket
             // can take it, go round again; otherwise sleep.
             if write_pending || this.write_buf.is_empty() && !this.shared_has_output() {
+                this.poll_deadlines(cx);
                 return Poll::Pending;
             }
         };
@@ -230,6 +242,64 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
+    /// Answers callers whose deadline passed with `Error::Timeout` (their
+    /// replies, when they come, are read and discarded) and arms the timer
+    /// for the next deadline.
+    fn poll_deadlines(&mut self, cx: &mut Context<'_>) {
+        let Some(limit) = self.shared.response_timeout else {
+            return;
+        };
+        loop {
+            let now = Instant::now();
+            let mut next = None;
+            for f in self.in_flight.iter_mut().filter(|f| f.tx.is_some()) {
+                match f.deadline {
+                    Some(d) if d <= now => {
+                        if let Some(tx) = f.tx.take() {
+                            let _ = tx.send(Err(Error::Timeout(limit)));
+                        }
+                    }
+                    d => {
+                        next = d;
+                        break;
+                    }
+                }
+            }
+            if next.is_none() {
+                // Requests still queued (the socket may be full).
+                let mut state = self.shared.lock();
+                for p in state.queued.iter_mut().filter(|p| p.tx.is_some()) {
+                    match p.deadline {
+                        Some(d) if d <= now => {
+                            if let Some(tx) = p.tx.take() {
+                                let _ = tx.send(Err(Error::Timeout(limit)));
+                            }
+                        }
+                        d => {
+                            next = d;
+                            break;
+                        }
+                    }
+                }
+            }
+            let Some(next) = next else {
+                self.timer = None;
+                return;
+            };
+            match &mut self.timer {
+                // Armed earlier than `next` and not yet fired: keep it; when
+                // it fires we look again.
+                Some(t) if t.deadline() > now && t.deadline() <= next => {}
+                Some(t) => t.as_mut().reset(next),
+                None => self.timer = Some(Box::pin(tokio::time::sleep_until(next))),
+            }
+            let timer = self.timer.as_mut().expect("armed above");
+            if timer.as_mut().poll(cx).is_pending() {
+                return;
+            }
+        }
+    }
+
     fn shared_has_output(&self) -> bool {
         !self.shared.lock().out.is_empty()
     }

@@ -15,6 +15,9 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Waker;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use bytes::BytesMut;
 use tokio::sync::{oneshot, Notify};
@@ -44,8 +47,12 @@ pub(crate) type ReplyReceiver = oneshot::Receiver<Result<Reply>>;
 /// A request whose bytes are queued and whose replies are awaited.
 #[derive(Debug)]
 pub(crate) struct Pending {
-    pub tx: ReplySender,
+    /// `None` once the caller was answered early (timed out): the reply
+    /// will still be read, and discarded.
+    pub tx: Option<ReplySender>,
     pub expected: usize,
+    /// When the caller stops waiting (`None`: no response timeout).
+    pub deadline: Option<Instant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +79,18 @@ pub(crate) struct State {
 #[derive(Debug)]
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// How long a caller waits for its reply; enforced by the driver with
+    /// one timer for the whole connection rather than one per request.
+    pub response_timeout: Option<Duration>,
     /// Wakes the supervisor when a request arrives while disconnected, or
     /// when the client is closed.
     pub demand: Notify,
 }
 
 impl Shared {
-    pub(crate) fn new(status: Status) -> Arc<Self> {
+    pub(crate) fn new(status: Status, response_timeout: Option<Duration>) -> Arc<Self> {
         Arc::new(Shared {
+            response_timeout,
             state: Mutex::new(State {
                 out: BytesMut::with_capacity(16 * 1024),
                 queued: VecDeque::new(),
@@ -121,7 +132,12 @@ impl Shared {
             let _ = tx.send(Ok(Reply::Many(Vec::new())));
             return Ok(rx);
         }
-        state.queued.push_back(Pending { tx, expected });
+        let deadline = self.response_timeout.map(|t| Instant::now() + t);
+        state.queued.push_back(Pending {
+            tx: Some(tx),
+            expected,
+            deadline,
+        });
         drop(state);
         if let Some(waker) = wake {
             waker.wake();
@@ -142,7 +158,9 @@ impl Shared {
         }
         drop(state);
         for p in queued {
-            let _ = p.tx.send(Err(error()));
+            if let Some(tx) = p.tx {
+                let _ = tx.send(Err(error()));
+            }
         }
     }
 
