@@ -46,6 +46,13 @@ pub enum ProtocolError {
         /// The configured limit.
         limit: usize,
     },
+    /// Valid RESP3 that this client does not support: streamed strings and
+    /// aggregates (`$?`, `*?`, ...), which Redis never sends.
+    #[error("unsupported RESP3 feature: {what}")]
+    Unsupported {
+        /// What was received (`"streamed string"`, `"streamed aggregate"`).
+        what: &'static str,
+    },
     /// A reply arrived that no request was waiting for.
     #[error("unexpected reply: no request is waiting for it")]
     UnexpectedReply,
