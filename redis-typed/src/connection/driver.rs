@@ -16,7 +16,7 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::{Instant, Sleep};
 
-use super::shared::{Pending, Reply, ReplySender, Shared, Status};
+use super::shared::{Reply, ReplySender, Shared, Status};
 use super::Protocol;
 use crate::error::Error;
 use crate::resp::{Decoder, ProtocolError, Value};
@@ -143,9 +143,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             match tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), cx, &mut self.read_buf)
             {
                 Poll::Ready(Ok(0)) => {
-                    return Poll::Ready(Err(Error::ConnectionClosed(
-                        "server closed the connection".into(),
-                    )))
+                    let reason = if self.decoder.is_mid_frame() || !self.read_buf.is_empty() {
+                        "server closed the connection in the middle of a reply"
+                    } else {
+                        "server closed the connection"
+                    };
+                    return Poll::Ready(Err(Error::ConnectionClosed(reason.into())));
                 }
                 Poll::Ready(Ok(_)) => {}
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e.into())),
@@ -156,8 +159,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
 
     fn dispatch(&mut self, value: Value) -> Result<(), Error> {
         if self.protocol == Protocol::Resp3 {
-            if let Value::Push(items) = &value {
-                tracing::trace!(len = items.len(), "push frame received");
+            let push = match &value {
+                Value::Push(items) => Some(items.len()),
+                Value::Attribute { value, .. } => match &**value {
+                    Value::Push(items) => Some(items.len()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(len) = push {
+                // Out-of-band: never a reply to a request.
+                tracing::trace!(len, "push frame received");
                 return Ok(());
             }
         }
