@@ -97,8 +97,8 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
         transport: T,
         credentials: C,
     ) -> Result<Self> {
-        let conn = Connection::connect_with(&config, &transport, &credentials).await?;
-        let protocol = conn.protocol();
+        let established = Supervisor::connect(&config, &transport, &credentials).await?;
+        let protocol = established.conn.protocol();
         let shared = Shared::new(Status::Connected, config.response_timeout);
         Supervisor::new(
             shared.clone(),
@@ -106,7 +106,7 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
             transport.clone(),
             credentials.clone(),
         )
-        .spawn(conn);
+        .spawn(established);
         Ok(Client {
             inner: Arc::new(Inner {
                 shared,

@@ -7,23 +7,51 @@
 //! safe. When an attempt fails, the requests waiting for it get the error,
 //! and further attempts are spaced by an exponential backoff (capped), so a
 //! dead server is not hammered while callers still get prompt, typed errors.
+//!
+//! While a stream is live, the supervisor also follows the credential
+//! provider: when the credentials change it slips `AUTH user password` into
+//! the stream, in order with everyone's commands (those queued before it run
+//! as the old identity, those after it as the new one). A failed
+//! re-authentication is reported and the stream is dropped: the next
+//! connection authenticates from scratch, and nothing keeps running on
+//! credentials the provider no longer vouches for.
 
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::CredentialProvider;
-use crate::connection::{Connection, ConnectionConfig, Driver, Shared, Status};
+use crate::auth::{CredentialProvider, CredentialsUpdate, CredentialsWatch};
+use crate::client::decode_reply;
+use crate::commands::{encode, Auth};
+use crate::connection::{Connection, ConnectionConfig, Driver, Reply, Shared, Status};
 use crate::error::Error;
+use crate::events::{ConnectionInfo, ConnectionKind, Event};
 use crate::transport::Transport;
 
 const BACKOFF_BASE: Duration = Duration::from_millis(10);
 const BACKOFF_CAP: Duration = Duration::from_secs(1);
+
+/// Numbers the connections of all clients, for events and logs.
+static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) fn next_connection_id() -> u64 {
+    NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed)
+}
 
 pub(crate) struct Supervisor<T, C> {
     shared: Arc<Shared>,
     config: ConnectionConfig,
     transport: T,
     credentials: C,
+}
+
+/// A live stream and what the supervisor knows about it.
+pub(crate) struct Established<S> {
+    pub conn: Connection<S>,
+    /// The credential generation the handshake used.
+    pub auth_generation: u64,
+    pub id: u64,
 }
 
 impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
@@ -41,29 +69,44 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         }
     }
 
+    /// Opens a stream and performs the handshake, noting which credential
+    /// generation it used.
+    pub(crate) async fn connect(
+        config: &ConnectionConfig,
+        transport: &T,
+        credentials: &C,
+    ) -> crate::Result<Established<T::Stream>> {
+        // The generation the handshake will use: the current one, or the
+        // first (1) when nothing was published yet, since the handshake waits
+        // for it. A change during the handshake shows up as a higher
+        // generation afterwards and triggers a re-authentication.
+        let auth_generation = credentials.subscribe().map_or(0, |w| w.generation().max(1));
+        let conn = Connection::connect_with(config, transport, credentials).await?;
+        let id = next_connection_id();
+        config.events.dispatch(&Event::ConnectionCreated {
+            connection: ConnectionInfo::new(&config.addr, ConnectionKind::Multiplexed, id)
+                .with_server_id(conn.server_id()),
+        });
+        Ok(Established {
+            conn,
+            auth_generation,
+            id,
+        })
+    }
+
     /// Spawns the supervisor, starting with an established connection.
-    pub(crate) fn spawn(self, first: Connection<T::Stream>) {
+    pub(crate) fn spawn(self, first: Established<T::Stream>) {
         tokio::spawn(self.run(first));
     }
 
-    async fn run(self, first: Connection<T::Stream>) {
-        let mut conn = Some(first);
+    async fn run(self, first: Established<T::Stream>) {
+        let mut watch = self.credentials.subscribe();
+        let mut next = Some(first);
         let mut failures: u32 = 0;
         loop {
-            if let Some(c) = conn.take() {
-                let protocol = c.protocol();
-                let (stream, read_buf, decoder, _) = c.into_parts();
-                self.shared.set_status(Status::Connected);
-                let stopped =
-                    Driver::new(stream, read_buf, decoder, protocol, self.shared.clone()).await;
-                tracing::debug!(addr = %self.config.addr, ?stopped, "driver stopped");
-                // Unsent requests stay queued for the next connection; a new
-                // request while disconnected wakes us (see `Shared::enqueue`).
-                let mut state = self.shared.lock();
-                match state.status {
-                    Status::Closed => return,
-                    _ if !state.queued.is_empty() => state.status = Status::Connecting,
-                    _ => state.status = Status::Disconnected,
+            if let Some(established) = next.take() {
+                if self.drive(established, &mut watch).await {
+                    return;
                 }
             }
             // Wait for demand.
@@ -80,11 +123,11 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                     .min(BACKOFF_CAP);
                 tokio::time::sleep(delay).await;
             }
-            match Connection::connect_with(&self.config, &self.transport, &self.credentials).await {
-                Ok(c) => {
+            match Self::connect(&self.config, &self.transport, &self.credentials).await {
+                Ok(established) => {
                     tracing::info!(addr = %self.config.addr, "reconnected");
                     failures = 0;
-                    conn = Some(c);
+                    next = Some(established);
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
@@ -98,5 +141,134 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                 }
             }
         }
+    }
+
+    /// Runs one stream until it fails (false) or the client closes (true),
+    /// re-authenticating it whenever the credentials change.
+    async fn drive(
+        &self,
+        established: Established<T::Stream>,
+        watch: &mut Option<CredentialsWatch>,
+    ) -> bool {
+        let Established {
+            conn,
+            mut auth_generation,
+            id,
+        } = established;
+        let protocol = conn.protocol();
+        let server_id = conn.server_id();
+        let (stream, read_buf, decoder, _) = conn.into_parts();
+        {
+            let mut state = self.shared.lock();
+            state.abort = None;
+            if state.status != Status::Closed {
+                state.status = Status::Connected;
+            }
+        }
+        let mut driver = pin!(Driver::new(
+            stream,
+            read_buf,
+            decoder,
+            protocol,
+            self.shared.clone()
+        ));
+        let stopped = loop {
+            // Credentials that changed while the handshake ran.
+            if let Some(w) = watch.as_mut() {
+                if w.generation() > auth_generation {
+                    if let Some(update) = w.latest() {
+                        auth_generation = update.generation;
+                        self.reauthenticate(&update, id, server_id);
+                    }
+                }
+            }
+            tokio::select! {
+                stopped = &mut driver => break stopped,
+                changed = async { watch.as_mut().expect("guarded").changed().await }, if watch.is_some() => {
+                    match changed {
+                        Some(update) => {
+                            auth_generation = update.generation;
+                            self.reauthenticate(&update, id, server_id);
+                        }
+                        None => *watch = None,
+                    }
+                }
+            }
+        };
+        tracing::debug!(addr = %self.config.addr, ?stopped, "driver stopped");
+        // Unsent requests stay queued for the next connection; a new request
+        // while disconnected wakes the supervisor (see `Shared::enqueue`).
+        let mut state = self.shared.lock();
+        match state.status {
+            Status::Closed => true,
+            _ if !state.queued.is_empty() => {
+                state.status = Status::Connecting;
+                false
+            }
+            _ => {
+                state.status = Status::Disconnected;
+                false
+            }
+        }
+    }
+
+    /// Queues `AUTH` with the new credentials and reports the outcome.
+    fn reauthenticate(&self, update: &CredentialsUpdate, id: u64, server_id: Option<i64>) {
+        let credentials = match update.usable() {
+            Ok(c) => c.clone(),
+            // Expired or unavailable: the provider has reported it; the
+            // connection stays authenticated as before until it can be
+            // re-authenticated or is replaced.
+            Err(e) => {
+                tracing::warn!(error = %e, "credentials unusable; not re-authenticating");
+                return;
+            }
+        };
+        let auth = match &credentials.username {
+            Some(user) => Auth::with_user(user.clone(), credentials.password.clone()),
+            None => Auth::new(credentials.password.clone()),
+        };
+        let rx = self.shared.enqueue(|out| {
+            encode(&auth, out);
+            1
+        });
+        let shared = self.shared.clone();
+        let events = self.config.events.clone();
+        let addr = self.config.addr.clone();
+        let generation = update.generation;
+        tokio::spawn(async move {
+            let outcome = match rx {
+                Ok(rx) => match rx.await {
+                    Ok(Ok(Reply::One(v))) => decode_reply::<()>(v),
+                    Ok(Ok(Reply::Many(_))) => Ok(()),
+                    Ok(Err(e)) => Err(e),
+                    Err(_) => Err(Error::ConnectionClosed("connection dropped AUTH".into())),
+                },
+                Err(e) => Err(e),
+            };
+            let connection = ConnectionInfo::new(&addr, ConnectionKind::Multiplexed, id)
+                .with_server_id(server_id);
+            match outcome {
+                Ok(()) => {
+                    tracing::debug!(%connection, generation, "re-authenticated");
+                    events.dispatch(&Event::ReauthSucceeded {
+                        connection,
+                        generation,
+                    });
+                }
+                Err(error) => {
+                    tracing::warn!(%connection, generation, %error, "re-authentication failed");
+                    events.dispatch(&Event::ReauthFailed {
+                        connection,
+                        generation,
+                        error: &error,
+                    });
+                    // A connection closed anyway needs no abort.
+                    if !error.is_connection_error() {
+                        shared.abort_connection(format!("re-authentication failed: {error}"));
+                    }
+                }
+            }
+        });
     }
 }

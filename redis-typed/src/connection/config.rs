@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::auth::{Credentials, Secret};
 use crate::error::{Error, Result};
+use crate::events::EventDispatcher;
 
 /// Where a server listens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,6 +88,9 @@ pub struct ConnectionConfig {
     /// Time a caller waits for its reply; `None` waits as long as the
     /// connection lives.
     pub response_timeout: Option<Duration>,
+    /// Where connection lifecycle and re-authentication events go (no
+    /// listeners by default; cheap to clone, shared by clones).
+    pub events: EventDispatcher,
 }
 
 impl fmt::Debug for ConnectionConfig {
@@ -100,6 +104,7 @@ impl fmt::Debug for ConnectionConfig {
             .field("client_name", &self.client_name)
             .field("connect_timeout", &self.connect_timeout)
             .field("response_timeout", &self.response_timeout)
+            .field("events", &self.events)
             .finish()
     }
 }
@@ -115,6 +120,7 @@ impl Default for ConnectionConfig {
             client_name: None,
             connect_timeout: Duration::from_secs(5),
             response_timeout: Some(Duration::from_secs(30)),
+            events: EventDispatcher::default(),
         }
     }
 }
@@ -246,6 +252,13 @@ impl ConnectionConfig {
     /// Sets the credentials.
     pub fn credentials(mut self, credentials: Option<Credentials>) -> Self {
         self.credentials = credentials;
+        self
+    }
+
+    /// Sets the event dispatcher (share one with a `TokenManager` to see
+    /// credential refreshes and re-authentications in one place).
+    pub fn events(mut self, events: EventDispatcher) -> Self {
+        self.events = events;
         self
     }
 

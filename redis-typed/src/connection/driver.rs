@@ -30,6 +30,12 @@ pub(crate) enum Stopped {
     Failed,
 }
 
+enum Batch {
+    Taken,
+    Closed,
+    Abort(String),
+}
+
 struct InFlight {
     /// `None` once the caller was told it timed out.
     tx: Option<ReplySender>,
@@ -77,11 +83,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
     }
 
     /// Takes the next batch from the shared queue, or registers for a
-    /// wake-up when there is none. Returns false when the client is closed.
-    fn take_batch(&mut self, cx: &Context<'_>) -> bool {
+    /// wake-up when there is none.
+    fn take_batch(&mut self, cx: &Context<'_>) -> Batch {
         let mut state = self.shared.lock();
         if state.status == Status::Closed {
-            return false;
+            return Batch::Closed;
+        }
+        if let Some(reason) = state.abort.take() {
+            return Batch::Abort(reason);
         }
         if state.out.is_empty() {
             match &state.driver {
@@ -98,7 +107,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                     deadline: p.deadline,
                 }));
         }
-        true
+        Batch::Taken
     }
 
     /// Writes as much as the socket takes. `Ready(Ok)` when the buffer is
@@ -221,9 +230,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
             // Write everything queued, batch after batch.
             let mut write_pending = false;
             loop {
-                if this.write_buf.is_empty() && !this.flush_needed && !this.take_batch(cx) {
-                    this.fail_in_flight(None, "client was closed");
-                    return Poll::Ready(Stopped::Closed);
+                if this.write_buf.is_empty() && !this.flush_needed {
+                    match this.take_batch(cx) {
+                        Batch::Taken => {}
+                        Batch::Closed => {
+                            this.fail_in_flight(None, "client was closed");
+                            return Poll::Ready(Stopped::Closed);
+                        }
+                        Batch::Abort(reason) => {
+                            return Poll::Ready(this.stop(Error::ConnectionClosed(reason)))
+                        }
+                    }
                 }
                 if this.write_buf.is_empty() && !this.flush_needed {
                     break;

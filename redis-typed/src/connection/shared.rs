@@ -73,6 +73,9 @@ pub(crate) struct State {
     pub queued: VecDeque<Pending>,
     pub driver: Option<Waker>,
     pub status: Status,
+    /// Set to make the current driver drop its stream (e.g. after a failed
+    /// re-authentication); the reason is what in-flight callers are told.
+    pub abort: Option<String>,
 }
 
 /// Shared between every clone of a client, its supervisor and its driver.
@@ -96,6 +99,7 @@ impl Shared {
                 queued: VecDeque::new(),
                 driver: None,
                 status,
+                abort: None,
             }),
             demand: Notify::new(),
         })
@@ -180,10 +184,15 @@ impl Shared {
         );
     }
 
-    pub(crate) fn set_status(&self, status: Status) {
+    /// Makes the current driver drop its stream: in-flight callers get
+    /// `ConnectionClosed(reason)`, queued ones go to the next connection.
+    pub(crate) fn abort_connection(&self, reason: String) {
         let mut state = self.lock();
-        if state.status != Status::Closed {
-            state.status = status;
+        state.abort = Some(reason);
+        let waker = state.driver.take();
+        drop(state);
+        if let Some(w) = waker {
+            w.wake();
         }
     }
 
