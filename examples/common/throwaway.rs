@@ -4,6 +4,8 @@
 //!
 //! Used with `#[path = "common/throwaway.rs"] mod throwaway;` (this folder has
 //! no `main.rs`, so cargo does not take it for an example).
+// Each example uses part of this module.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -34,8 +36,17 @@ pub fn server_url() -> Result<(String, Option<Throwaway>), BoxError> {
         return Ok(("redis://127.0.0.1:6379".to_owned(), None));
     }
 
+    eprintln!("nothing listens on 127.0.0.1:6379; starting a throwaway redis-server");
+    let (url, server) = start()?;
+    Ok((url, Some(server)))
+}
+
+/// Always starts a throwaway `redis-server` on a free port (for examples
+/// that change server state, such as ACL users, and must never do that to
+/// somebody's server). Returns its URL and the guard that stops it.
+pub fn start() -> Result<(String, Throwaway), BoxError> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    eprintln!("nothing listens on 127.0.0.1:6379; starting redis-server on port {port}");
+    eprintln!("starting redis-server on port {port}");
     let spawned = Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no", "--logfile", ""])
@@ -67,5 +78,5 @@ pub fn server_url() -> Result<(String, Option<Throwaway>), BoxError> {
     ready_rx
         .recv_timeout(Duration::from_secs(10))
         .map_err(|_| format!("redis-server on port {port} did not start"))?;
-    Ok((format!("redis://127.0.0.1:{port}"), Some(server)))
+    Ok((format!("redis://127.0.0.1:{port}"), server))
 }
