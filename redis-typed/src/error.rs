@@ -53,6 +53,10 @@ pub enum Error {
     /// A URL or option was invalid.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The credential provider could not supply usable credentials (the
+    /// identity provider failed, or its token expired). Never holds a secret.
+    #[error("authentication failed: {0}")]
+    Auth(#[from] crate::auth::AuthError),
 }
 
 impl Error {

@@ -34,7 +34,9 @@ pub mod commands;
 pub mod connection;
 mod error;
 pub mod events;
+pub mod pool;
 pub mod resp;
+pub mod retry;
 pub mod transport;
 pub mod types;
 

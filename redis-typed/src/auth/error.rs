@@ -66,7 +66,7 @@ impl AuthError {
     /// The [`AuthError`] inside a crate [`Error`], if it is one.
     pub fn find(error: &Error) -> Option<&AuthError> {
         match error {
-            Error::Io(io) => io.get_ref()?.downcast_ref::<AuthError>(),
+            Error::Auth(e) => Some(e),
             _ => None,
         }
     }
@@ -115,15 +115,5 @@ impl StdError for AuthError {
 impl From<JwtError> for AuthError {
     fn from(e: JwtError) -> Self {
         AuthError::InvalidToken(e)
-    }
-}
-
-/// Until [`Error`] has a variant of its own for authentication, an
-/// [`AuthError`] travels as an [`Error::Io`] of kind `PermissionDenied`
-/// (so the retry layer treats it as transient: a refresh may succeed in
-/// the meantime). [`AuthError::find`] recovers it.
-impl From<AuthError> for Error {
-    fn from(e: AuthError) -> Self {
-        Error::Io(std::io::Error::new(std::io::ErrorKind::PermissionDenied, e))
     }
 }
