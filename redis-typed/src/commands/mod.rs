@@ -17,6 +17,7 @@
 
 mod cmd;
 pub mod marker;
+pub mod marker_data;
 mod options;
 #[cfg(test)]
 mod tests;

@@ -31,8 +31,8 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use crate::commands::Command;
 use crate::auth::Secret;
+use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
 use crate::types::{FromRedisValue, SingleArg, ToRedisArgs};

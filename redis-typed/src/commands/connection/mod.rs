@@ -6,4 +6,7 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod client_info;
+pub use client_info::*;
+mod client_tracking_info;
+pub use client_tracking_info::*;

@@ -6,4 +6,7 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+pub(crate) mod scan_page;
+pub use scan_page::*;
+mod scan;
+pub use scan::*;

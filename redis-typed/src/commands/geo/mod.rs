@@ -4,4 +4,9 @@
 // </generated-modules>
 
 // Hand-written and hand-tuned commands:
-
+pub(crate) mod geosearch;
+pub use geosearch::*;
+mod georadius;
+pub use georadius::*;
+mod geopos;
+pub use geopos::*;

@@ -6,4 +6,7 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod hrandfield;
+pub use hrandfield::*;
+mod hscan;
+pub use hscan::*;

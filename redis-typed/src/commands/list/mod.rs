@@ -6,4 +6,9 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod lpop;
+pub use lpop::*;
+mod lpos;
+pub use lpos::*;
+mod lmpop;
+pub use lmpop::*;

@@ -4,4 +4,5 @@
 // </generated-modules>
 
 // Hand-written and hand-tuned commands:
-
+mod numsub;
+pub use numsub::*;

@@ -4,4 +4,7 @@
 // </generated-modules>
 
 // Hand-written and hand-tuned commands:
-
+mod function_list;
+pub use function_list::*;
+mod function_stats;
+pub use function_stats::*;

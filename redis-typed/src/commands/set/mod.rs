@@ -6,4 +6,9 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod spop;
+pub use spop::*;
+mod srandmember;
+pub use srandmember::*;
+mod sscan;
+pub use sscan::*;

@@ -6,4 +6,17 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod zpop;
+pub use zpop::*;
+mod bzpop;
+pub use bzpop::*;
+mod zmpop;
+pub use zmpop::*;
+mod zrandmember;
+pub use zrandmember::*;
+mod zrange_legacy;
+pub use zrange_legacy::*;
+mod zsetop;
+pub use zsetop::*;
+mod zscan;
+pub use zscan::*;

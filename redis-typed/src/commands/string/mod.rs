@@ -6,4 +6,5 @@
 // Hand-written and hand-tuned commands:
 mod basic;
 pub use basic::*;
-
+mod lcs;
+pub use lcs::*;

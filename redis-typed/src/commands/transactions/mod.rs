@@ -4,4 +4,3 @@
 // </generated-modules>
 
 // Hand-written and hand-tuned commands:
-
