@@ -16,6 +16,7 @@ use redis_typed::auth::{
 };
 use redis_typed::commands::{Get, Set};
 use redis_typed::events::{Event, EventDispatcher};
+use redis_typed::pool::{Creation, Pool, PoolConfig};
 use redis_typed::transport::DefaultTransport;
 use redis_typed::{Client, Cmd, ConnectionConfig, Value};
 use support::RedisServer;
@@ -139,9 +140,21 @@ async fn twenty_rotations_under_load_fail_no_command_and_open_no_connection() {
     let config = ConnectionConfig::from_url(&server.url())
         .unwrap()
         .events(events.clone());
-    let client = Client::connect_with(config, DefaultTransport, credentials)
+    let client = Client::connect_with(config.clone(), DefaultTransport, credentials.clone())
         .await
         .unwrap();
+    // Every pooled connection exists before the measurement starts (eager,
+    // min_idle = max_size), so a new connection would show as a reopen.
+    const POOLED: usize = 8;
+    let pool_config = PoolConfig::default()
+        .max_size(POOLED)
+        .min_idle(POOLED)
+        .creation(Creation::Eager);
+    let pool = Pool::connect_with(config, pool_config, DefaultTransport, credentials)
+        .await
+        .unwrap();
+    assert_eq!(pool.status().total, POOLED);
+    let connections = 1 + POOLED;
     let who: String = client.send(Cmd::new("ACL").arg("WHOAMI")).await.unwrap();
     assert_eq!(who, USER);
 
@@ -175,10 +188,10 @@ async fn twenty_rotations_under_load_fail_no_command_and_open_no_connection() {
         tokio::pin!(waiting);
         waiting.as_mut().enable();
         manager.refresh_now();
-        // Wait (by event) until the client's connection re-authenticated.
+        // Wait (by event) until every connection re-authenticated.
         tokio::time::timeout(Duration::from_secs(10), async {
             loop {
-                if counts.ok.load(Ordering::SeqCst) >= rotation {
+                if counts.ok.load(Ordering::SeqCst) >= rotation * connections {
                     break;
                 }
                 waiting.as_mut().await;
@@ -195,18 +208,172 @@ async fn twenty_rotations_under_load_fail_no_command_and_open_no_connection() {
     }
     assert!(ops.load(Ordering::Relaxed) > 0);
     assert_eq!(counts.failed.load(Ordering::SeqCst), 0);
-    assert_eq!(counts.ok.load(Ordering::SeqCst), ROTATIONS);
+    assert_eq!(counts.ok.load(Ordering::SeqCst), ROTATIONS * connections);
+    assert_eq!(pool.status().total, POOLED);
     // No connection was reopened: the server saw no new connection.
     let connections_after = stat(&admin, "stats", "total_connections_received").await;
     assert_eq!(connections_after, connections_before);
-    // The server itself counted the AUTH calls (1 connection x 20 rotations).
+    // The server itself counted the AUTH calls (connections x rotations).
     let auth_after = auth_calls(&admin).await;
     assert!(
-        auth_after - auth_before >= ROTATIONS as i64,
+        auth_after - auth_before >= (ROTATIONS * connections) as i64,
         "AUTH calls went from {auth_before} to {auth_after}"
     );
     // Still the service user, on the newest token.
     let who: String = client.send(Cmd::new("ACL").arg("WHOAMI")).await.unwrap();
     assert_eq!(who, USER);
     let _: Value = client.send(Cmd::new("PING")).await.unwrap();
+}
+
+/// An identity provider that hands out one good token, then fails.
+fn flaky_provider(
+    admin: Client,
+    life_secs: u64,
+) -> impl Fn() -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<IdentityToken, BoxError>> + Send>,
+> + Send
+       + Sync
+       + 'static {
+    let calls = Arc::new(AtomicU64::new(0));
+    move || {
+        let (admin, calls) = (admin.clone(), calls.clone());
+        Box::pin(async move {
+            if calls.fetch_add(1, Ordering::SeqCst) > 0 {
+                return Err("identity provider is down".into());
+            }
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let claims = serde_json::json!({ "iat": now, "exp": now + life_secs, "oid": USER });
+            let token = encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(KEY),
+            )
+            .unwrap();
+            admin
+                .send(
+                    Cmd::<()>::new("ACL")
+                        .arg("SETUSER")
+                        .arg(USER)
+                        .arg("on")
+                        .arg("~*")
+                        .arg("+@all")
+                        .arg(&format!(">{token}")),
+                )
+                .await?;
+            Ok(IdentityToken::jwt(token))
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_provider_keeps_commands_working_until_expiry_then_fails_clearly() {
+    let server = RedisServer::start();
+    let admin = Client::open(&server.url()).await.unwrap();
+    let events = EventDispatcher::new();
+    let failures = Arc::new(AtomicUsize::new(0));
+    let expired = Arc::new(AtomicBool::new(false));
+    let changed = Arc::new(Notify::new());
+    {
+        let (failures, expired, changed) = (failures.clone(), expired.clone(), changed.clone());
+        events.add_listener(move |event: &Event<'_>| {
+            if let Event::CredentialsRefreshFailed { error, .. } = event {
+                failures.fetch_add(1, Ordering::SeqCst);
+                if error.is_expired() {
+                    expired.store(true, Ordering::SeqCst);
+                }
+                changed.notify_waiters();
+            }
+        });
+    }
+    let manager = TokenManager::with_events(
+        flaky_provider(admin.clone(), 3),
+        TokenManagerConfig::default()
+            .jwt(JwtParser::new().user_claim("oid"))
+            .max_attempts(2)
+            .backoff(Duration::from_millis(20), Duration::from_millis(100)),
+        events.clone(),
+    )
+    .unwrap();
+    let config = ConnectionConfig::from_url(&server.url())
+        .unwrap()
+        .events(events);
+    let client = Client::connect_with(
+        config.clone(),
+        DefaultTransport,
+        manager.credential_provider(),
+    )
+    .await
+    .unwrap();
+
+    // Refreshes fail (retried with backoff, every failure seen by listeners);
+    // the live connection keeps working on the still-valid token.
+    manager.refresh_now();
+    let seen = changed.notified();
+    tokio::pin!(seen);
+    seen.as_mut().enable();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while failures.load(Ordering::SeqCst) < 2 {
+            seen.as_mut().await;
+            seen.set(changed.notified());
+            seen.as_mut().enable();
+        }
+    })
+    .await
+    .expect("listeners saw no refresh failure");
+    client.send(Set::new("still", "works")).await.unwrap();
+
+    // Past expiry: a clear, typed authentication error for new connections,
+    // at once rather than a hang.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !expired.load(Ordering::SeqCst) {
+            seen.as_mut().await;
+            seen.set(changed.notified());
+            seen.as_mut().enable();
+        }
+    })
+    .await
+    .expect("the token never reported expiry");
+    let err = tokio::time::timeout(
+        Duration::from_secs(2),
+        Client::connect_with(config, DefaultTransport, manager.credential_provider()),
+    )
+    .await
+    .expect("connecting with expired credentials hung")
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, redis_typed::Error::Auth(ref e) if e.is_expired()),
+        "{err:?}"
+    );
+    assert!(text.contains("expired"), "{text}");
+}
+
+#[tokio::test]
+async fn a_malformed_jwt_is_rejected_with_a_clear_error() {
+    let server = RedisServer::start();
+    let manager = TokenManager::new(
+        || async { Ok(IdentityToken::jwt("not-a.jwt")) },
+        TokenManagerConfig::default()
+            .max_attempts(1)
+            .backoff(Duration::from_millis(10), Duration::from_millis(10)),
+    )
+    .unwrap();
+    let config = ConnectionConfig::from_url(&server.url()).unwrap();
+    let err = tokio::time::timeout(
+        Duration::from_secs(5),
+        Client::connect_with(config, DefaultTransport, manager.credential_provider()),
+    )
+    .await
+    .expect("a malformed token must not hang the connect")
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, redis_typed::Error::Auth(_)), "{err:?}");
+    assert!(text.contains("malformed"), "{text}");
+    assert!(
+        !text.contains("not-a.jwt"),
+        "the token leaked into the error: {text}"
+    );
 }

@@ -11,10 +11,11 @@ use tokio::sync::TryAcquireError;
 use super::events::{CloseReason, PoolEvent};
 use super::shelf::{Checkout, Settings, Shelf};
 use super::{PoolConfig, PoolStatus, PooledConnection};
-use crate::auth::{CredentialProvider, StaticCredentials};
-use crate::commands::Command;
+use crate::auth::{CredentialProvider, Credentials, CredentialsWatch, StaticCredentials};
+use crate::commands::{Auth, Command};
 use crate::connection::{Connection, ConnectionConfig};
 use crate::error::{Error, Result};
+use crate::events::{ConnectionInfo, ConnectionKind, Event};
 use crate::resp::Value;
 use crate::retry::RetryEvent;
 use crate::transport::{DefaultTransport, Transport};
@@ -77,6 +78,11 @@ struct Inner<T: Transport, C> {
     transport: T,
     credentials: C,
     shelf: Arc<Shelf<T::Stream>>,
+    /// Follows the credential provider (`None` for fixed credentials).
+    watch: Option<CredentialsWatch>,
+    /// The newest usable credentials and their generation, for
+    /// re-authenticating connections opened with older ones.
+    latest: std::sync::Mutex<Option<(u64, Credentials)>>,
 }
 
 impl<T: Transport, C> Drop for Inner<T, C> {
@@ -141,6 +147,7 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
             response_timeout: config.response_timeout,
         };
         let shelf = Shelf::new(settings, pool_config.listeners.clone());
+        let watch = credentials.subscribe();
         let pool = Pool {
             inner: Arc::new(Inner {
                 config,
@@ -148,6 +155,8 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
                 transport,
                 credentials,
                 shelf,
+                watch,
+                latest: std::sync::Mutex::new(None),
             }),
         };
         let inner = &pool.inner;
@@ -157,6 +166,13 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
         if inner.pool_config.min_idle > 0 || inner.pool_config.max_lifetime.is_some() {
             tokio::spawn(maintain(Arc::downgrade(inner)));
         }
+        if let Some(watch) = inner.credentials.subscribe() {
+            tokio::spawn(reauthenticate(Arc::downgrade(inner), watch));
+        }
+        inner.config.events.dispatch(&Event::PoolCreated {
+            addr: &inner.config.addr,
+            max_size: inner.pool_config.max_size,
+        });
         Ok(pool)
     }
 
@@ -217,6 +233,15 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
                         .pool_config
                         .health_check_interval
                         .is_some_and(|interval| since.elapsed() >= interval);
+                    // Safety net: the re-authentication task normally got to
+                    // it first, but no caller gets stale credentials.
+                    if shelf.stale(conn.meta()) {
+                        if let Err(error) = self.inner.reauth(&mut conn).await {
+                            tracing::debug!(id = %conn.id(), %error, "pooled connection failed re-authentication");
+                            permit = conn.close(CloseReason::HealthCheckFailed);
+                            continue;
+                        }
+                    }
                     if due || conn.session().watching {
                         if let Err(error) = self.check(&mut conn).await {
                             tracing::debug!(id = %conn.id(), %error, "pooled connection failed its health check");
@@ -229,6 +254,7 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
                 }
                 Checkout::Connect(ticket) => {
                     let inner = &self.inner;
+                    let generation = inner.generation_before_connect();
                     match Connection::connect_with(
                         &inner.config,
                         &inner.transport,
@@ -237,7 +263,7 @@ impl<T: Transport, C: CredentialProvider> Pool<T, C> {
                     .await
                     {
                         Ok(conn) => {
-                            let conn = ticket.into_in_use(conn);
+                            let conn = ticket.into_in_use(conn, generation);
                             self.acquired(&conn, started);
                             return Ok(conn);
                         }
@@ -352,8 +378,9 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     /// Opens connections until `min_idle` are idle (or the pool is full).
     async fn refill(&self) -> Result<()> {
         while let Some(ticket) = self.shelf.reserve_refill() {
+            let generation = self.generation_before_connect();
             match Connection::connect_with(&self.config, &self.transport, &self.credentials).await {
-                Ok(conn) => ticket.into_idle(conn),
+                Ok(conn) => ticket.into_idle(conn, generation),
                 Err(error) => {
                     drop(ticket);
                     self.shelf
@@ -364,6 +391,107 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             }
         }
         Ok(())
+    }
+}
+
+impl<T: Transport, C: CredentialProvider> Inner<T, C> {
+    /// The credential generation a handshake starting now will use: the
+    /// current one, or the first (1) when nothing was published yet, since
+    /// the handshake waits for it.
+    fn generation_before_connect(&self) -> u64 {
+        self.watch.as_ref().map_or(0, |w| w.generation().max(1))
+    }
+
+    /// Sends `AUTH` with the newest credentials on `conn`; reports the
+    /// outcome as an event.
+    async fn reauth(&self, conn: &mut PooledConnection<T::Stream>) -> Result<()> {
+        let Some((generation, credentials)) = self
+            .latest
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        else {
+            return Ok(());
+        };
+        if conn.meta().auth_generation >= generation {
+            return Ok(());
+        }
+        let auth = match &credentials.username {
+            Some(user) => Auth::with_user(user.clone(), credentials.password.clone()),
+            None => Auth::new(credentials.password.clone()),
+        };
+        let limit = self.config.connect_timeout;
+        let conn_ref: &mut Connection<T::Stream> = conn;
+        let outcome = match tokio::time::timeout(limit, conn_ref.send(auth)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout(limit)),
+        };
+        let connection =
+            ConnectionInfo::new(&self.config.addr, ConnectionKind::Pooled, conn.id().get())
+                .with_server_id(conn.server_id());
+        match outcome {
+            Ok(()) => {
+                conn.set_auth_generation(generation);
+                self.config.events.dispatch(&Event::ReauthSucceeded {
+                    connection,
+                    generation,
+                });
+                Ok(())
+            }
+            Err(error) => {
+                tracing::warn!(%connection, generation, %error, "re-authentication failed");
+                self.config.events.dispatch(&Event::ReauthFailed {
+                    connection,
+                    generation,
+                    error: &error,
+                });
+                Err(error)
+            }
+        }
+    }
+}
+
+/// The re-authentication task: when the credentials change, sends `AUTH`
+/// on every idle connection at once, and on every connection returned with
+/// older credentials right after it comes back (before anyone else gets
+/// it). A connection that fails re-authentication is closed. Ends when the
+/// pool is dropped or the provider goes away.
+async fn reauthenticate<T: Transport, C: CredentialProvider>(
+    pool: Weak<Inner<T, C>>,
+    mut watch: CredentialsWatch,
+) {
+    loop {
+        let Some(shelf) = pool.upgrade().map(|inner| inner.shelf.clone()) else {
+            return;
+        };
+        tokio::select! {
+            update = watch.changed() => {
+                let Some(update) = update else { return };
+                let Some(inner) = pool.upgrade() else { return };
+                match update.usable() {
+                    Ok(credentials) => {
+                        *inner.latest.lock().unwrap_or_else(|p| p.into_inner()) =
+                            Some((update.generation, credentials.clone()));
+                        inner
+                            .shelf
+                            .auth_generation
+                            .store(update.generation, Ordering::Release);
+                    }
+                    // Expired or unavailable: reported by the provider; new
+                    // connections will fail their handshake with the error.
+                    Err(error) => tracing::warn!(%error, "credentials unusable; not re-authenticating"),
+                }
+            }
+            _ = shelf.reauth.notified() => {}
+        }
+        drop(shelf);
+        let Some(inner) = pool.upgrade() else { return };
+        while let Some(mut conn) = inner.shelf.checkout_stale() {
+            if inner.reauth(&mut conn).await.is_err() {
+                let _ = conn.close(CloseReason::HealthCheckFailed);
+            }
+            // Dropping the guard puts it back on the shelf, fresh.
+        }
     }
 }
 

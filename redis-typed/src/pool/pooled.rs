@@ -145,6 +145,10 @@ where
         &self.meta
     }
 
+    pub(crate) fn set_auth_generation(&mut self, generation: u64) {
+        self.meta.auth_generation = generation;
+    }
+
     fn connection_mut(&mut self) -> &mut Connection<S> {
         self.conn
             .as_mut()

@@ -51,6 +51,8 @@ pub(crate) struct Settings {
 pub(crate) struct Meta {
     pub(crate) id: ConnectionId,
     pub(crate) created: Instant,
+    /// The credential generation this connection is authenticated with.
+    pub(crate) auth_generation: u64,
 }
 
 /// An idle connection.
@@ -78,6 +80,11 @@ pub(crate) struct Shelf<S> {
     pub(crate) wake: Notify,
     state: Mutex<State<S>>,
     next_id: AtomicU64,
+    /// The newest credential generation the pool has seen; connections
+    /// authenticated with an older one are re-authenticated before reuse.
+    pub(crate) auth_generation: AtomicU64,
+    /// Wakes the re-authentication task (a stale connection came back).
+    pub(crate) reauth: Notify,
 }
 
 /// What a caller holding a slot gets from the shelf.
@@ -116,6 +123,8 @@ where
                 closed: false,
             }),
             next_id: AtomicU64::new(1),
+            auth_generation: AtomicU64::new(0),
+            reauth: Notify::new(),
         })
     }
 
@@ -204,11 +213,36 @@ where
         })
     }
 
-    fn next_meta(&self) -> Meta {
+    fn next_meta(&self, auth_generation: u64) -> Meta {
         Meta {
             id: ConnectionId(self.next_id.fetch_add(1, Ordering::Relaxed)),
             created: Instant::now(),
+            auth_generation,
         }
+    }
+
+    /// True when `meta`'s connection authenticated with older credentials
+    /// than the newest the pool knows.
+    pub(crate) fn stale(&self, meta: &Meta) -> bool {
+        meta.auth_generation < self.auth_generation.load(Ordering::Acquire)
+    }
+
+    /// Takes an idle connection with stale credentials, with a slot of its
+    /// own, for the re-authentication task (counted as in use meanwhile).
+    pub(crate) fn checkout_stale(self: &Arc<Self>) -> Option<PooledConnection<S>> {
+        let mut state = self.lock();
+        let index = state.idle.iter().position(|idle| self.stale(&idle.meta))?;
+        let permit = self.slots.clone().try_acquire_owned().ok()?;
+        let idle = state.idle.remove(index)?;
+        state.in_use += 1;
+        drop(state);
+        Some(PooledConnection::new(
+            idle.conn,
+            idle.meta,
+            idle.session,
+            self.clone(),
+            permit,
+        ))
     }
 
     /// A connection comes back from its holder (the guard's `Drop`): idled
@@ -252,7 +286,13 @@ where
         };
         drop(permit);
         match closing {
-            None => self.listeners.emit(&PoolEvent::Released { id: meta.id }),
+            None => {
+                self.listeners.emit(&PoolEvent::Released { id: meta.id });
+                if self.stale(&meta) {
+                    // Re-authenticate it now, before anyone else gets it.
+                    self.reauth.notify_one();
+                }
+            }
             Some((conn, reason)) => self.closed(conn, meta.id, reason),
         }
     }
@@ -349,8 +389,12 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     /// The connection is open: it is handed to the caller.
-    pub(crate) fn into_in_use(mut self, conn: Connection<S>) -> PooledConnection<S> {
-        let meta = self.shelf.next_meta();
+    pub(crate) fn into_in_use(
+        mut self,
+        conn: Connection<S>,
+        auth_generation: u64,
+    ) -> PooledConnection<S> {
+        let meta = self.shelf.next_meta(auth_generation);
         {
             let mut state = self.shelf.lock();
             state.connecting -= 1;
@@ -369,8 +413,8 @@ where
     }
 
     /// The connection is open: it goes on the shelf (background refill).
-    pub(crate) fn into_idle(mut self, conn: Connection<S>) {
-        let meta = self.shelf.next_meta();
+    pub(crate) fn into_idle(mut self, conn: Connection<S>, auth_generation: u64) {
+        let meta = self.shelf.next_meta(auth_generation);
         let closed = {
             let mut state = self.shelf.lock();
             state.connecting -= 1;
