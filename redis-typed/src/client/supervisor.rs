@@ -27,10 +27,14 @@ use crate::commands::{encode, Auth};
 use crate::connection::{Connection, ConnectionConfig, Driver, Reply, Shared, Status};
 use crate::error::Error;
 use crate::events::{ConnectionInfo, ConnectionKind, Event};
+use crate::retry::{Backoff, EqualJitter};
 use crate::transport::Transport;
 
-const BACKOFF_BASE: Duration = Duration::from_millis(10);
-const BACKOFF_CAP: Duration = Duration::from_secs(1);
+/// Reconnect delays: equal jitter between 10 ms and 1 s, so that many
+/// clients of a restarted server do not all come back in lockstep.
+fn reconnect_backoff() -> EqualJitter {
+    EqualJitter::new(Duration::from_millis(10), Duration::from_secs(1))
+}
 
 /// Numbers the connections of all clients, for events and logs.
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -103,6 +107,8 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         let mut watch = self.credentials.subscribe();
         let mut next = Some(first);
         let mut failures: u32 = 0;
+        let backoff = reconnect_backoff();
+        let mut previous = Duration::ZERO;
         loop {
             if let Some(established) = next.take() {
                 if self.drive(established, &mut watch).await {
@@ -118,15 +124,14 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                 }
             }
             if failures > 0 {
-                let delay = BACKOFF_BASE
-                    .saturating_mul(1u32 << failures.min(16))
-                    .min(BACKOFF_CAP);
-                tokio::time::sleep(delay).await;
+                previous = backoff.delay(failures - 1, previous, &mut rand::rng());
+                tokio::time::sleep(previous).await;
             }
             match Self::connect(&self.config, &self.transport, &self.credentials).await {
                 Ok(established) => {
                     tracing::info!(addr = %self.config.addr, "reconnected");
                     failures = 0;
+                    previous = Duration::ZERO;
                     next = Some(established);
                 }
                 Err(e) => {
