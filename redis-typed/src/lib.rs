@@ -35,8 +35,10 @@ pub mod connection;
 mod error;
 pub mod events;
 pub mod pool;
+pub mod pubsub;
 pub mod resp;
 pub mod retry;
+pub mod scan;
 pub mod transport;
 pub mod types;
 

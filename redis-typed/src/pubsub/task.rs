@@ -1,0 +1,548 @@
+//! The task that owns a subscriber's connection.
+//!
+//! One loop per connection: write the (un)subscribe commands the
+//! [`Subscriber`](super::Subscriber) asks for, read frames, hand messages to
+//! the bounded queue, match confirmations to requests, and re-authenticate
+//! when the credentials change. When the connection fails, reconnect with
+//! backoff and re-subscribe. See the module documentation for the policies.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+
+use super::message::{Frame, RawMessage, SubKind};
+use super::SubscriberConfig;
+use crate::auth::{CredentialProvider, CredentialsUpdate, CredentialsWatch};
+use crate::connection::{Connection, ConnectionConfig, Protocol};
+use crate::error::{Error, Result, ServerError};
+use crate::events::{ConnectionInfo, ConnectionKind, Event};
+use crate::resp::{write_array_header, ArgWriter, BulkWriter, Decoder, Value};
+use crate::transport::Transport;
+
+/// A request from the [`Subscriber`](super::Subscriber).
+pub(crate) struct Control {
+    pub kind: SubKind,
+    pub subscribe: bool,
+    /// Empty for "unsubscribe from all of this kind".
+    pub channels: Vec<Bytes>,
+    pub reply: oneshot::Sender<Result<()>>,
+}
+
+/// Counters the [`Subscriber`](super::Subscriber) reads.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    pub reconnects: AtomicU64,
+    pub server_id: AtomicU64,
+}
+
+/// A request sent and not yet fully confirmed.
+enum Pending {
+    /// A (un)subscribe: done when every channel is confirmed.
+    Sub {
+        kind: SubKind,
+        subscribe: bool,
+        remaining: Vec<Bytes>,
+        /// `None` for the task's own re-subscriptions.
+        reply: Option<oneshot::Sender<Result<()>>>,
+    },
+    /// An in-band `AUTH` after a credential change.
+    Auth { generation: u64 },
+}
+
+/// Why a connection's loop ended.
+enum Exit {
+    /// The subscriber was dropped.
+    Closed,
+    /// The connection failed or must be replaced: reconnect.
+    Reconnect(Error),
+}
+
+/// One step of the loop, decided by `select!`.
+enum Step {
+    Control(Option<Control>),
+    Credentials(Option<CredentialsUpdate>),
+    Sent(bool),
+    Read(std::io::Result<usize>),
+}
+
+pub(crate) struct Task<T: Transport, C: CredentialProvider> {
+    pub config: ConnectionConfig,
+    pub transport: T,
+    pub credentials: C,
+    pub options: SubscriberConfig,
+    pub control: mpsc::Receiver<Control>,
+    pub messages: mpsc::Sender<RawMessage>,
+    pub stats: Arc<Stats>,
+    /// Confirmed subscriptions, by [`SubKind::index`].
+    subscribed: [HashSet<Bytes>; 3],
+    pending: VecDeque<Pending>,
+    /// Messages read while the queue was full (see the module docs).
+    overflow: VecDeque<RawMessage>,
+    watch: Option<CredentialsWatch>,
+    connections: u64,
+}
+
+/// The stream of one connection and its read state.
+struct Session<S> {
+    stream: S,
+    read_buf: BytesMut,
+    decoder: Decoder,
+    protocol: Protocol,
+    info_id: u64,
+    server_id: Option<i64>,
+}
+
+impl<T: Transport, C: CredentialProvider> Task<T, C> {
+    pub(crate) fn new(
+        config: ConnectionConfig,
+        transport: T,
+        credentials: C,
+        options: SubscriberConfig,
+        control: mpsc::Receiver<Control>,
+        messages: mpsc::Sender<RawMessage>,
+        stats: Arc<Stats>,
+    ) -> Self {
+        let watch = credentials.subscribe();
+        Task {
+            config,
+            transport,
+            credentials,
+            options,
+            control,
+            messages,
+            stats,
+            subscribed: Default::default(),
+            pending: VecDeque::new(),
+            overflow: VecDeque::new(),
+            watch,
+            connections: 0,
+        }
+    }
+
+    /// Opens a connection and announces it.
+    pub(crate) async fn connect(&mut self) -> Result<Connection<T::Stream>> {
+        let conn =
+            Connection::connect_with(&self.config, &self.transport, &self.credentials).await?;
+        self.connections += 1;
+        let info = ConnectionInfo::new(&self.config.addr, ConnectionKind::PubSub, self.connections)
+            .with_server_id(conn.server_id());
+        self.config
+            .events
+            .dispatch(&Event::PubSubConnectionCreated { connection: info });
+        self.stats
+            .server_id
+            .store(conn.server_id().unwrap_or(0) as u64, Ordering::Relaxed);
+        Ok(conn)
+    }
+
+    /// Runs until the subscriber is dropped.
+    pub(crate) async fn run(mut self, first: Connection<T::Stream>) {
+        let mut conn = Some(first);
+        let mut delay = self.options.reconnect_min_delay;
+        loop {
+            let c = match conn.take() {
+                Some(c) => c,
+                None => match self.connect().await {
+                    Ok(c) => {
+                        self.stats.reconnects.fetch_add(1, Ordering::Relaxed);
+                        delay = self.options.reconnect_min_delay;
+                        c
+                    }
+                    Err(e) => {
+                        tracing::debug!(addr = %self.config.addr, error = %e, "pub/sub reconnect failed");
+                        if self.wait_or_closed(delay).await {
+                            return;
+                        }
+                        delay = (delay * 2).min(self.options.reconnect_max_delay);
+                        continue;
+                    }
+                },
+            };
+            let protocol = c.protocol();
+            let server_id = c.server_id();
+            let (stream, read_buf, decoder, _) = c.into_parts();
+            let mut session = Session {
+                stream,
+                read_buf,
+                decoder,
+                protocol,
+                info_id: self.connections,
+                server_id,
+            };
+            match self.serve(&mut session).await {
+                Exit::Closed => return,
+                Exit::Reconnect(e) => {
+                    tracing::debug!(addr = %self.config.addr, error = %e, "pub/sub connection lost; reconnecting");
+                    // Internal AUTHs die with their connection (the next
+                    // handshake authenticates); (un)subscribes are re-sent.
+                    self.pending.retain(|p| matches!(p, Pending::Sub { .. }));
+                }
+            }
+        }
+    }
+
+    /// Sleeps `delay`, still answering the subscriber; true if it was
+    /// dropped meanwhile.
+    async fn wait_or_closed(&mut self, delay: std::time::Duration) -> bool {
+        let sleep = tokio::time::sleep(delay);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => return false,
+                req = self.control.recv() => match req {
+                    None => return true,
+                    // Queued: sent once connected.
+                    Some(req) => self.queue(req),
+                },
+            }
+        }
+    }
+
+    /// Adds a request to the pending queue without writing it (it is
+    /// written by `resend` on the next connection).
+    fn queue(&mut self, req: Control) {
+        let channels = self.expand(&req);
+        if channels.is_empty() {
+            let _ = req.reply.send(Ok(()));
+            return;
+        }
+        self.pending.push_back(Pending::Sub {
+            kind: req.kind,
+            subscribe: req.subscribe,
+            remaining: channels,
+            reply: Some(req.reply),
+        });
+    }
+
+    /// The channels a request names ("all" expanded to the confirmed set).
+    fn expand(&self, req: &Control) -> Vec<Bytes> {
+        if req.channels.is_empty() && !req.subscribe {
+            self.subscribed[req.kind.index()].iter().cloned().collect()
+        } else {
+            req.channels.clone()
+        }
+    }
+
+    /// Serves one connection until it fails or the subscriber is dropped.
+    async fn serve(&mut self, s: &mut Session<T::Stream>) -> Exit {
+        if let Err(e) = self.resubscribe(s).await {
+            return Exit::Reconnect(e);
+        }
+        loop {
+            // Hand over what is held aside, as far as the queue allows.
+            while let Some(msg) = self.overflow.pop_front() {
+                match self.messages.try_send(msg) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(msg)) => {
+                        self.overflow.push_front(msg);
+                        break;
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => return Exit::Closed,
+                }
+            }
+            // Read on while the queue has room, or while a caller awaits a
+            // confirmation (which may sit behind the messages).
+            let awaited = self
+                .pending
+                .iter()
+                .any(|p| matches!(p, Pending::Sub { reply: Some(_), .. }));
+            let may_read = self.overflow.is_empty() || awaited;
+            if may_read {
+                match s.decoder.decode(&mut s.read_buf) {
+                    Ok(Some(value)) => {
+                        if let Err(e) = self.on_frame(s, value) {
+                            return Exit::Reconnect(e);
+                        }
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Exit::Reconnect(e.into()),
+                }
+            }
+            let waiting = !self.overflow.is_empty();
+            let step = tokio::select! {
+                biased;
+                req = self.control.recv() => Step::Control(req),
+                update = next_update(&mut self.watch) => Step::Credentials(update),
+                permit = self.messages.reserve(), if waiting => match permit {
+                    Ok(permit) => {
+                        if let Some(msg) = self.overflow.pop_front() {
+                            permit.send(msg);
+                        }
+                        Step::Sent(true)
+                    }
+                    Err(_) => Step::Sent(false),
+                },
+                n = read_more(s), if may_read => Step::Read(n),
+            };
+            match step {
+                Step::Control(None) | Step::Sent(false) => return Exit::Closed,
+                Step::Control(Some(req)) => {
+                    let channels = self.expand(&req);
+                    if channels.is_empty() {
+                        let _ = req.reply.send(Ok(()));
+                        continue;
+                    }
+                    let result = write_sub(s, req.kind, req.subscribe, &channels).await;
+                    self.pending.push_back(Pending::Sub {
+                        kind: req.kind,
+                        subscribe: req.subscribe,
+                        remaining: channels,
+                        reply: Some(req.reply),
+                    });
+                    if let Err(e) = result {
+                        return Exit::Reconnect(e.into());
+                    }
+                }
+                Step::Credentials(None) => self.watch = None,
+                Step::Credentials(Some(update)) => {
+                    if let Err(e) = self.reauthenticate(s, update).await {
+                        return Exit::Reconnect(e);
+                    }
+                }
+                Step::Sent(true) => {}
+                Step::Read(Ok(0)) => {
+                    return Exit::Reconnect(Error::ConnectionClosed(
+                        "server closed the connection".into(),
+                    ))
+                }
+                Step::Read(Ok(_)) => {}
+                Step::Read(Err(e)) => return Exit::Reconnect(e.into()),
+            }
+        }
+    }
+
+    /// After a (re)connect: subscribe again to everything confirmed, then
+    /// re-send the requests still unconfirmed.
+    async fn resubscribe(&mut self, s: &mut Session<T::Stream>) -> Result<()> {
+        let mut again = VecDeque::new();
+        for kind in SubKind::ALL {
+            let set: Vec<Bytes> = self.subscribed[kind.index()].drain().collect();
+            if set.is_empty() {
+                continue;
+            }
+            // One command per shard channel: never crosses slots.
+            let groups: Vec<Vec<Bytes>> = if kind == SubKind::Shard {
+                set.into_iter().map(|c| vec![c]).collect()
+            } else {
+                vec![set]
+            };
+            for channels in groups {
+                again.push_back(Pending::Sub {
+                    kind,
+                    subscribe: true,
+                    remaining: channels,
+                    reply: None,
+                });
+            }
+        }
+        again.append(&mut self.pending);
+        self.pending = again;
+        let mut out = BytesMut::new();
+        for p in &self.pending {
+            if let Pending::Sub {
+                kind,
+                subscribe,
+                remaining,
+                ..
+            } = p
+            {
+                encode_sub(&mut out, *kind, *subscribe, remaining);
+            }
+        }
+        if !out.is_empty() {
+            s.stream.write_all(&out).await?;
+            s.stream.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Handles one frame; an error means the connection must be replaced.
+    fn on_frame(&mut self, s: &Session<T::Stream>, value: Value) -> Result<()> {
+        match Frame::classify(value) {
+            Frame::Message(msg) => {
+                if self.overflow.is_empty() {
+                    match self.messages.try_send(msg) {
+                        Ok(()) => {}
+                        Err(mpsc::error::TrySendError::Full(msg)) => self.overflow.push_back(msg),
+                        // The subscriber is gone; the control channel says so next.
+                        Err(mpsc::error::TrySendError::Closed(_)) => {}
+                    }
+                } else {
+                    self.overflow.push_back(msg);
+                }
+            }
+            Frame::Confirm {
+                kind,
+                subscribe,
+                channel,
+            } => {
+                if let Some(channel) = &channel {
+                    if subscribe {
+                        self.subscribed[kind.index()].insert(channel.clone());
+                    } else {
+                        self.subscribed[kind.index()].remove(channel);
+                    }
+                }
+                self.confirm(kind, subscribe, channel);
+            }
+            Frame::Reply(value) => return self.on_reply(s, value),
+            Frame::Ignored => {}
+        }
+        Ok(())
+    }
+
+    /// Crosses a confirmed channel off the first request waiting for it.
+    fn confirm(&mut self, kind: SubKind, subscribe: bool, channel: Option<Bytes>) {
+        let Some(channel) = channel else { return };
+        let found = self.pending.iter_mut().position(|p| match p {
+            Pending::Sub {
+                kind: k,
+                subscribe: sb,
+                remaining,
+                ..
+            } if *k == kind && *sb == subscribe => {
+                match remaining.iter().position(|c| *c == channel) {
+                    Some(i) => {
+                        remaining.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        });
+        if let Some(i) = found {
+            if let Some(Pending::Sub { remaining, .. }) = self.pending.get(i) {
+                if remaining.is_empty() {
+                    if let Some(Pending::Sub {
+                        reply: Some(reply), ..
+                    }) = self.pending.remove(i)
+                    {
+                        let _ = reply.send(Ok(()));
+                    }
+                }
+            }
+        }
+        // Otherwise: a server-initiated unsubscribe (a cluster slot moved
+        // away), already reflected in the confirmed set.
+    }
+
+    /// A reply that is not a confirmation: it answers the oldest request.
+    fn on_reply(&mut self, s: &Session<T::Stream>, value: Value) -> Result<()> {
+        let error = match value {
+            Value::Error(message) => Some(Error::Server(ServerError::new(message))),
+            _ => None,
+        };
+        match self.pending.pop_front() {
+            Some(Pending::Sub { reply, .. }) => {
+                let e = error.unwrap_or_else(|| Error::Conversion {
+                    expected: "a subscription confirmation",
+                    received: "another reply".into(),
+                });
+                match reply {
+                    Some(reply) => {
+                        let _ = reply.send(Err(e));
+                    }
+                    None => tracing::warn!(error = %e, "pub/sub re-subscription failed"),
+                }
+                Ok(())
+            }
+            Some(Pending::Auth { generation }) => {
+                let info =
+                    ConnectionInfo::new(&self.config.addr, ConnectionKind::PubSub, s.info_id)
+                        .with_server_id(s.server_id);
+                match error {
+                    None => {
+                        self.config.events.dispatch(&Event::ReauthSucceeded {
+                            connection: info,
+                            generation,
+                        });
+                        Ok(())
+                    }
+                    Some(error) => {
+                        self.config.events.dispatch(&Event::ReauthFailed {
+                            connection: info,
+                            generation,
+                            error: &error,
+                        });
+                        // Not used with its old credentials: replace it.
+                        Err(error)
+                    }
+                }
+            }
+            None => {
+                tracing::debug!("unexpected reply on a subscribed connection");
+                Ok(())
+            }
+        }
+    }
+
+    /// New credentials: `AUTH` in band on RESP3; a fresh connection on RESP2.
+    async fn reauthenticate(
+        &mut self,
+        s: &mut Session<T::Stream>,
+        update: CredentialsUpdate,
+    ) -> Result<()> {
+        let credentials = match update.usable() {
+            Ok(c) => c.clone(),
+            // Nothing usable: keep the connection; the provider reports.
+            Err(_) => return Ok(()),
+        };
+        if s.protocol == Protocol::Resp2 {
+            return Err(Error::ConnectionClosed(
+                "RESP2 subscribed connection replaced to re-authenticate".into(),
+            ));
+        }
+        let mut out = BytesMut::new();
+        let user = credentials.username.as_deref().unwrap_or("default");
+        write_array_header(&mut out, 3);
+        let mut w = BulkWriter::new(&mut out);
+        w.write_arg(b"AUTH");
+        w.write_arg(user.as_bytes());
+        w.write_arg(credentials.password.expose().as_bytes());
+        self.pending.push_back(Pending::Auth {
+            generation: update.generation,
+        });
+        s.stream.write_all(&out).await?;
+        s.stream.flush().await?;
+        Ok(())
+    }
+}
+
+async fn next_update(watch: &mut Option<CredentialsWatch>) -> Option<CredentialsUpdate> {
+    match watch {
+        Some(w) => w.changed().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn read_more<S: tokio::io::AsyncRead + Unpin>(s: &mut Session<S>) -> std::io::Result<usize> {
+    s.read_buf.reserve(16 * 1024);
+    s.stream.read_buf(&mut s.read_buf).await
+}
+
+fn encode_sub(out: &mut BytesMut, kind: SubKind, subscribe: bool, channels: &[Bytes]) {
+    write_array_header(out, 1 + channels.len());
+    let mut w = BulkWriter::new(out);
+    w.write_arg(kind.command(subscribe));
+    for c in channels {
+        w.write_arg(c);
+    }
+}
+
+async fn write_sub<S: tokio::io::AsyncWrite + Unpin>(
+    s: &mut Session<S>,
+    kind: SubKind,
+    subscribe: bool,
+    channels: &[Bytes],
+) -> std::io::Result<()> {
+    let mut out = BytesMut::new();
+    encode_sub(&mut out, kind, subscribe, channels);
+    s.stream.write_all(&out).await?;
+    s.stream.flush().await
+}
