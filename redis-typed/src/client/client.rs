@@ -176,6 +176,22 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
         .await
     }
 
+    /// A pub/sub [`Subscriber`](crate::pubsub::Subscriber) with the same
+    /// settings, transport and credentials (it opens a connection of its
+    /// own: a subscribed connection cannot serve other commands).
+    pub async fn subscriber<M: crate::FromRedisValue>(
+        &self,
+        options: crate::pubsub::SubscriberConfig,
+    ) -> Result<crate::pubsub::Subscriber<M>> {
+        crate::pubsub::Subscriber::connect_with(
+            self.inner.config.clone(),
+            self.inner.transport.clone(),
+            self.inner.credentials.clone(),
+            options,
+        )
+        .await
+    }
+
     /// The protocol negotiated by the first connection.
     pub fn protocol(&self) -> Protocol {
         self.inner.protocol
