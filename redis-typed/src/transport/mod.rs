@@ -22,6 +22,11 @@ use crate::connection::ServerAddr;
 mod default;
 pub use default::{DefaultStream, DefaultTransport};
 
+#[cfg(feature = "tls")]
+mod tls;
+#[cfg(feature = "tls")]
+pub use tls::{TlsConfig, TlsHandshakeError, TlsStream, TlsTransport};
+
 /// Opens byte streams to servers.
 pub trait Transport: Clone + Send + Sync + 'static {
     /// The stream type this transport produces.

@@ -8,3 +8,7 @@ mod function_list;
 pub use function_list::*;
 mod function_stats;
 pub use function_stats::*;
+mod function_call;
+pub use function_call::*;
+mod script;
+pub use script::*;
