@@ -88,6 +88,26 @@ impl Client {
     }
 }
 
+#[cfg(feature = "tls")]
+impl Client<crate::transport::TlsTransport> {
+    /// Connects to a `rediss://` URL over TLS with the given settings
+    /// (`TlsConfig::new()` verifies the server against the system roots).
+    ///
+    /// ```no_run
+    /// use redis_typed::Client;
+    /// use redis_typed::transport::TlsConfig;
+    /// # async fn demo(ca_pem: &str) -> redis_typed::Result<()> {
+    /// let tls = TlsConfig::new().ca_pem(ca_pem);
+    /// let client = Client::open_tls("rediss://cache.example.com:6380", tls).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_tls(url: &str, tls: crate::transport::TlsConfig) -> Result<Self> {
+        let (config, transport) = crate::transport::TlsTransport::from_url_with(url, tls)?;
+        let credentials = StaticCredentials::from(config.credentials.clone());
+        Client::connect_with(config, transport, credentials).await
+    }
+}
+
 impl<T: Transport, C: CredentialProvider> Client<T, C> {
     /// Connects through `transport`, authenticating with what `credentials`
     /// supplies (asked again at every reconnect). Fails if the first

@@ -63,6 +63,17 @@ impl Connection<DefaultStream> {
     }
 }
 
+#[cfg(feature = "tls")]
+impl Connection<crate::transport::TlsStream> {
+    /// Opens a connection to a `rediss://` URL over TLS with the given
+    /// settings.
+    pub async fn open_tls(url: &str, tls: crate::transport::TlsConfig) -> Result<Self> {
+        let (config, transport) = crate::transport::TlsTransport::from_url_with(url, tls)?;
+        let credentials = StaticCredentials::from(config.credentials.clone());
+        Self::connect_with(&config, &transport, &credentials).await
+    }
+}
+
 impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
     /// Opens a stream with `transport` and performs the handshake
     /// (`HELLO`, `AUTH`, `CLIENT SETNAME`, `SELECT`) with the credentials

@@ -19,7 +19,9 @@ use crate::error::{Error, Result};
 pub(crate) fn require_plain(config: &ConnectionConfig) -> Result<()> {
     if config.tls {
         return Err(Error::Config(
-            "rediss:// needs a TLS transport; the default transport speaks plain TCP".into(),
+            "rediss:// needs a TLS transport: use Client::open_tls / Connection::open_tls, \
+             or connect_with(config, TlsTransport::new(tls)?, credentials)"
+                .into(),
         ));
     }
     Ok(())
