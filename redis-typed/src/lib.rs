@@ -30,6 +30,7 @@
 pub mod __private;
 pub mod auth;
 pub mod client;
+pub mod cluster;
 pub mod commands;
 pub mod connection;
 mod error;
@@ -43,6 +44,7 @@ pub mod transport;
 pub mod types;
 
 pub use client::{Client, Pipeline, Transaction};
+pub use cluster::ClusterClient;
 pub use commands::{Cmd, Command};
 pub use connection::{Connection, ConnectionConfig, Protocol, ServerAddr};
 pub use error::{Error, ErrorKind, Result, ServerError};

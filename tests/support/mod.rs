@@ -43,6 +43,9 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+mod cluster;
 mod server;
 
+#[allow(unused_imports)] // only the cluster tests use it
+pub use cluster::RedisCluster;
 pub use server::RedisServer;

@@ -1,0 +1,162 @@
+//! Sending one encoded command to one node, with every cluster reply
+//! handled: `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`, lost connections and
+//! uncovered slots. This is the loop every routed command goes through.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::client::Inner;
+use super::redirect::Redirect;
+use super::LoadBalancingStrategy;
+use crate::auth::CredentialProvider;
+use crate::commands::encode;
+use crate::connection::ServerAddr;
+use crate::error::{Error, ErrorKind, Result, ServerError};
+use crate::resp::Value;
+use crate::transport::Transport;
+use crate::Cmd;
+
+/// The error for a slot no node serves: the one the server itself sends.
+pub(crate) fn not_served(slot: Option<u16>) -> Error {
+    let text = match slot {
+        Some(slot) => format!("CLUSTERDOWN Hash slot not served (slot {slot}, no node known for it after refreshing the topology)"),
+        None => "CLUSTERDOWN no primary known (topology is empty)".to_owned(),
+    };
+    Error::Server(ServerError::new(text.into()))
+}
+
+/// True when a request's error says it never reached the server: the
+/// node's client failed to reconnect, and fails the requests queued for
+/// that attempt with `reconnect failed: ...`, so resending cannot run them
+/// twice. (Failures while a request was in flight may follow its
+/// execution: only read-only commands are retried after those.)
+pub(crate) fn never_sent(error: &Error) -> bool {
+    matches!(error, Error::ConnectionClosed(m) if m.starts_with("reconnect failed"))
+}
+
+pub(crate) fn host_of(addr: &ServerAddr) -> &str {
+    match addr {
+        ServerAddr::Tcp { host, .. } => host,
+        ServerAddr::Unix(_) => "127.0.0.1",
+    }
+}
+
+/// Errors after which the command may simply be tried again later.
+pub(crate) fn is_transient(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::TryAgain
+            | ErrorKind::ClusterDown
+            | ErrorKind::Loading
+            | ErrorKind::MasterDown
+            | ErrorKind::ReadOnly
+    )
+}
+
+impl<T: Transport, C: CredentialProvider> Inner<T, C> {
+    /// Sends `bytes` (one encoded command) to the node serving `slot` (any
+    /// primary when `None`) and follows redirections until a final reply.
+    /// Server error replies come back as `Err(Error::Server)`.
+    pub(crate) async fn run_one(
+        self: &Arc<Self>,
+        slot: Option<u16>,
+        bytes: &Bytes,
+        read_only: bool,
+        strategy: LoadBalancingStrategy,
+    ) -> Result<Value> {
+        let mut ask: Option<ServerAddr> = None;
+        let mut readonly_resent = false;
+        let mut last_error = None;
+        for attempt in 0..self.config.max_attempts {
+            let generation = self.gate.generation();
+            let asking = ask.take();
+            let addr = match &asking {
+                Some(a) => a.clone(),
+                None => match self.pick(slot, read_only, strategy) {
+                    Some(a) => a,
+                    None => {
+                        last_error = Some(not_served(slot));
+                        self.refresh_after(generation).await;
+                        self.backoff(attempt).await;
+                        continue;
+                    }
+                },
+            };
+            let client = match self.client_for(&addr).await {
+                Ok(c) => c,
+                Err(e) => {
+                    last_error = Some(e);
+                    self.refresh_after(generation).await;
+                    self.backoff(attempt).await;
+                    continue;
+                }
+            };
+            let reply = match &asking {
+                Some(_) => client
+                    .request(
+                        |out| {
+                            encode(&Cmd::<()>::new("ASKING"), out);
+                            out.extend_from_slice(bytes);
+                        },
+                        2,
+                    )
+                    .await
+                    .map(|mut v| v.pop().unwrap_or(Value::Nil)),
+                None => client
+                    .request(|out| out.extend_from_slice(bytes), 1)
+                    .await
+                    .map(|mut v| v.pop().unwrap_or(Value::Nil)),
+            };
+            let error = match reply {
+                Ok(Value::Error(message)) => ServerError::new(message),
+                Ok(value) => return Ok(value),
+                Err(e) if e.is_connection_error() || e.is_timeout() => {
+                    self.schedule_refresh();
+                    if !(read_only || never_sent(&e)) {
+                        return Err(e);
+                    }
+                    last_error = Some(e);
+                    self.backoff(attempt).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match Redirect::parse(&error, host_of(&addr)) {
+                Some(Redirect::Moved {
+                    slot: s,
+                    addr: target,
+                }) => {
+                    // A replica whose connection was re-established lost
+                    // READONLY and now redirects reads to its primary:
+                    // restore it once and ask the replica again.
+                    if read_only && !readonly_resent && self.is_replica_of(&addr, s, &target) {
+                        readonly_resent = true;
+                        let _ = client.send(Cmd::<()>::new("READONLY")).await;
+                        continue;
+                    }
+                    self.apply_moved(s, &target);
+                    self.schedule_refresh();
+                    last_error = Some(error.into());
+                }
+                Some(Redirect::Ask { addr: target, .. }) => {
+                    ask = Some(target);
+                    last_error = Some(error.into());
+                }
+                None if is_transient(error.kind) => {
+                    if error.kind != ErrorKind::TryAgain {
+                        self.schedule_refresh();
+                    }
+                    last_error = Some(error.into());
+                    self.backoff(attempt).await;
+                }
+                None => return Err(error.into()),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| not_served(slot)))
+    }
+
+    async fn backoff(&self, attempt: u32) {
+        tokio::time::sleep(self.config.backoff(attempt)).await;
+    }
+}

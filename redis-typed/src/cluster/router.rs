@@ -1,0 +1,176 @@
+//! Where a command goes: decided from its keys and, for keyless commands,
+//! from its name (the first one or two arguments `write_args` writes).
+
+use bytes::{Bytes, BytesMut};
+
+use super::multikey;
+use super::slot::hash_slot;
+use crate::commands::{encode, Command};
+use crate::error::{Error, Result, ServerError};
+use crate::resp::ArgWriter;
+
+/// Records the first two arguments a command writes (its name, and its
+/// subcommand if any), upper-cased.
+#[derive(Debug, Default)]
+pub(crate) struct NameCapture {
+    pub name: Vec<u8>,
+    pub sub: Vec<u8>,
+    count: usize,
+}
+
+impl ArgWriter for NameCapture {
+    fn write_arg(&mut self, arg: &[u8]) {
+        match self.count {
+            0 => self.name = arg.to_ascii_uppercase(),
+            1 => self.sub = arg.to_ascii_uppercase(),
+            _ => {}
+        }
+        self.count += 1;
+    }
+}
+
+/// Collects every argument (for splitting multi-key commands).
+#[derive(Debug, Default)]
+pub(crate) struct ArgCollect(pub Vec<Vec<u8>>);
+
+impl ArgWriter for ArgCollect {
+    fn write_arg(&mut self, arg: &[u8]) {
+        self.0.push(arg.to_vec());
+    }
+}
+
+/// How the replies of a command sent to every primary are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Combine {
+    /// Integers summed (`DBSIZE`).
+    Sum,
+    /// Arrays concatenated (`KEYS`).
+    Concat,
+    /// The first reply, once all succeeded (`FLUSHALL`, `SCRIPT LOAD`).
+    First,
+}
+
+/// How the pieces of a split multi-key command are put back together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Merge {
+    /// `MGET`: reply `i` of part `p` goes to position `positions[p][i]`.
+    Positions(Vec<Vec<usize>>, usize),
+    /// `DEL`/`EXISTS`/`UNLINK`/`TOUCH`: counts summed.
+    Sum,
+    /// `MSET`: `OK` once all parts said `OK`.
+    Ok,
+}
+
+/// A command, encoded once, with its route.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub plan: Plan,
+    pub read_only: bool,
+}
+
+/// The route of a prepared command.
+#[derive(Debug, Clone)]
+pub(crate) enum Plan {
+    /// To the shard of `slot`.
+    Slot { slot: u16, bytes: Bytes },
+    /// Split by slot, sent in parallel, merged.
+    Split {
+        parts: Vec<(u16, Bytes)>,
+        merge: Merge,
+    },
+    /// To every primary, replies combined.
+    AllPrimaries { bytes: Bytes, combine: Combine },
+    /// To any primary.
+    Any { bytes: Bytes },
+}
+
+fn encoded<C: Command + ?Sized>(cmd: &C) -> Bytes {
+    let mut out = BytesMut::new();
+    encode(cmd, &mut out);
+    out.freeze()
+}
+
+/// Keyless commands that go to every primary, and how their replies combine.
+fn fan_out(name: &[u8], sub: &[u8]) -> Option<Combine> {
+    Some(match (name, sub) {
+        (b"DBSIZE", _) => Combine::Sum,
+        (b"KEYS", _) => Combine::Concat,
+        (b"FLUSHALL" | b"FLUSHDB", _) => Combine::First,
+        (b"SCRIPT", b"LOAD" | b"FLUSH" | b"KILL") => Combine::First,
+        (b"FUNCTION", b"LOAD" | b"DELETE" | b"FLUSH" | b"RESTORE") => Combine::First,
+        _ => return None,
+    })
+}
+
+/// The CROSSSLOT error the server would send, raised before sending.
+pub(crate) fn cross_slot(name: &[u8], slots: &[u16]) -> Error {
+    let mut slots = slots.to_vec();
+    slots.sort_unstable();
+    slots.dedup();
+    let list: Vec<String> = slots.iter().map(u16::to_string).collect();
+    let text = format!(
+        "CROSSSLOT Keys in request don't hash to the same slot (client-side check: {} \
+         touches slots {}; use {{hash tags}} to keep them in one slot)",
+        String::from_utf8_lossy(name),
+        list.join(", ")
+    );
+    Error::Server(ServerError::new(text.into()))
+}
+
+/// Prepares a command: encodes it and decides its route.
+pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
+    let read_only = cmd.read_only();
+    let mut slots: Vec<u16> = Vec::new();
+    cmd.for_each_key(&mut |k| slots.push(hash_slot(k)));
+    let plan = match slots.first() {
+        Some(&first) if slots.iter().all(|&s| s == first) => Plan::Slot {
+            slot: first,
+            bytes: encoded(cmd),
+        },
+        Some(_) => {
+            let mut name = NameCapture::default();
+            cmd.write_args(&mut name);
+            let mut args = ArgCollect::default();
+            cmd.write_args(&mut args);
+            match multikey::split(&name.name, args.0) {
+                Some((parts, merge)) => Plan::Split { parts, merge },
+                None => return Err(cross_slot(&name.name, &slots)),
+            }
+        }
+        None => {
+            let mut name = NameCapture::default();
+            cmd.write_args(&mut name);
+            let bytes = encoded(cmd);
+            match fan_out(&name.name, &name.sub) {
+                Some(combine) => Plan::AllPrimaries { bytes, combine },
+                None => Plan::Any { bytes },
+            }
+        }
+    };
+    Ok(Prepared { plan, read_only })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Cmd;
+
+    #[test]
+    fn routes_by_key_and_name() {
+        let p = prepare(&Cmd::<()>::new("GET").key("foo")).unwrap();
+        assert!(matches!(p.plan, Plan::Slot { slot: 12182, .. }));
+        let p = prepare(&Cmd::<i64>::new("dbsize")).unwrap();
+        assert!(matches!(
+            p.plan,
+            Plan::AllPrimaries {
+                combine: Combine::Sum,
+                ..
+            }
+        ));
+        let p = prepare(&Cmd::<()>::new("PING")).unwrap();
+        assert!(matches!(p.plan, Plan::Any { .. }));
+        let e = prepare(&Cmd::<()>::new("SUNION").key("a").key("b")).unwrap_err();
+        assert_eq!(e.kind(), Some(crate::ErrorKind::CrossSlot));
+        assert!(e.to_string().contains("15495"), "{e}");
+    }
+}

@@ -1,0 +1,100 @@
+//! [`LoadBalancingStrategy`]: which node of a shard serves a read.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rand::Rng;
+
+use super::topology::Shard;
+use crate::connection::ServerAddr;
+
+/// Where read-only commands go within their shard. Writes always go to the
+/// primary; only commands whose [`read_only`](crate::Command::read_only) is
+/// true are balanced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum LoadBalancingStrategy {
+    /// Every command to the primary (the default: reads see every write).
+    #[default]
+    PrimaryOnly,
+    /// Reads to the replicas in turn; to the primary when the shard has no
+    /// healthy replica.
+    ReplicaOnly,
+    /// Reads to any node of the shard, at random.
+    Random,
+    /// Reads to the primary and each replica in turn.
+    RoundRobin,
+    /// Reads to the replicas in turn (the primary when there is none).
+    RoundRobinReplicas,
+    /// Reads to a random replica (the primary when there is none).
+    RandomReplica,
+}
+
+impl LoadBalancingStrategy {
+    /// Parses the kebab-case name (`"replica-only"`, `"round-robin"`...).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "primary-only" => Self::PrimaryOnly,
+            "replica-only" => Self::ReplicaOnly,
+            "random" => Self::Random,
+            "round-robin" => Self::RoundRobin,
+            "round-robin-replicas" => Self::RoundRobinReplicas,
+            "random-replica" => Self::RandomReplica,
+            _ => return None,
+        })
+    }
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PrimaryOnly => "primary-only",
+            Self::ReplicaOnly => "replica-only",
+            Self::Random => "random",
+            Self::RoundRobin => "round-robin",
+            Self::RoundRobinReplicas => "round-robin-replicas",
+            Self::RandomReplica => "random-replica",
+        }
+    }
+
+    /// Every strategy, for tours and tests.
+    pub const ALL: [LoadBalancingStrategy; 6] = [
+        Self::PrimaryOnly,
+        Self::ReplicaOnly,
+        Self::Random,
+        Self::RoundRobin,
+        Self::RoundRobinReplicas,
+        Self::RandomReplica,
+    ];
+
+    /// Picks the node for a command (`read_only` says whether it may be
+    /// balanced); `turn` is the client's round-robin counter.
+    pub(crate) fn pick<'a>(
+        self,
+        shard: &'a Shard,
+        read_only: bool,
+        turn: &AtomicUsize,
+    ) -> &'a ServerAddr {
+        let replicas = &shard.replicas;
+        if !read_only || self == Self::PrimaryOnly {
+            return &shard.primary;
+        }
+        let next = || turn.fetch_add(1, Ordering::Relaxed);
+        match self {
+            Self::PrimaryOnly => &shard.primary,
+            Self::ReplicaOnly | Self::RoundRobinReplicas if !replicas.is_empty() => {
+                &replicas[next() % replicas.len()]
+            }
+            Self::RandomReplica if !replicas.is_empty() => {
+                &replicas[rand::rng().random_range(0..replicas.len())]
+            }
+            Self::Random => match rand::rng().random_range(0..=replicas.len()) {
+                0 => &shard.primary,
+                i => &replicas[i - 1],
+            },
+            Self::RoundRobin => match next() % (replicas.len() + 1) {
+                0 => &shard.primary,
+                i => &replicas[i - 1],
+            },
+            _ => &shard.primary,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! [`RedisCluster`]: six throwaway `redis-server`s (3 primaries, 3
+//! replicas) joined into one Redis Cluster for a test binary.
+//!
+//! Each node is a [`RedisServer`] (own temporary directory, nothing on disk)
+//! started with `--cluster-enabled yes`; `redis-cli --cluster create ...
+//! --cluster-replicas 1 --cluster-yes` joins them. Readiness is polled from
+//! the servers' own state (`CLUSTER INFO`, `INFO replication`), never
+//! awaited with a fixed sleep. Everything is killed on drop.
+//!
+//! Ports stay at or below 55535: the cluster bus listens on port + 10000.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::RedisServer;
+
+/// Highest client port usable by a cluster node (its bus is port + 10000).
+const MAX_PORT: u16 = 55535;
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_millis(50);
+
+/// A running 3-primary / 3-replica cluster.
+#[derive(Debug)]
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+/// A port below [`MAX_PORT`] whose bus port is free too (checked, then
+/// released: `start` retries if it is taken meanwhile).
+fn cluster_port() -> u16 {
+    loop {
+        let port = 20000 + (rand::random::<u16>() % 25000);
+        let free = |p: u16| TcpListener::bind((Ipv4Addr::LOCALHOST, p)).is_ok();
+        if free(port) && free(port + 10000) {
+            return port;
+        }
+    }
+}
+
+fn start_node() -> RedisServer {
+    loop {
+        let server = RedisServer::builder()
+            .preferred_port(cluster_port())
+            .args(["--cluster-enabled", "yes"])
+            .args(["--cluster-config-file", "nodes.conf"])
+            .args(["--cluster-node-timeout", "2000"])
+            .args(["--appendonly", "no", "--save", ""])
+            .start();
+        if server.port() <= MAX_PORT {
+            return server;
+        }
+        // The preferred port was taken and the fallback is too high: retry.
+    }
+}
+
+impl RedisCluster {
+    /// Starts six nodes, creates the cluster and waits until it is ready.
+    pub fn start() -> RedisCluster {
+        let nodes: Vec<RedisServer> = (0..6).map(|_| start_node()).collect();
+        let addrs: Vec<String> = nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port()))
+            .collect();
+        let output = Command::new("redis-cli")
+            .arg("--cluster")
+            .arg("create")
+            .args(&addrs)
+            .args(["--cluster-replicas", "1", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run redis-cli --cluster create (is redis-cli on PATH?)");
+        assert!(
+            output.status.success(),
+            "redis-cli --cluster create failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let cluster = RedisCluster { nodes };
+        cluster.wait_ready();
+        cluster
+    }
+
+    /// Polls every running node until `cluster_state:ok`, every node knows
+    /// the same number of nodes, and every replica's link is up.
+    pub fn wait_ready(&self) {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        let running = self.nodes.iter().filter(|n| n.is_running()).count();
+        loop {
+            let ready = self.nodes.iter().filter(|n| n.is_running()).all(|n| {
+                let Ok(info) = n.try_cli(&["CLUSTER", "INFO"]) else {
+                    return false;
+                };
+                let ok = info.contains("cluster_state:ok");
+                let slots = info.contains("cluster_slots_ok:16384");
+                let Ok(repl) = n.try_cli(&["INFO", "replication"]) else {
+                    return false;
+                };
+                let link = repl.contains("role:master") || repl.contains("master_link_status:up");
+                let shards = self.replicas_listed(n) >= running / 2;
+                ok && slots && link && shards
+            });
+            if ready {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cluster not ready within {READY_TIMEOUT:?}"
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// How many online replicas `node`'s `CLUSTER NODES` lists.
+    fn replicas_listed(&self, node: &RedisServer) -> usize {
+        node.try_cli(&["CLUSTER", "NODES"])
+            .map(|t| {
+                t.lines()
+                    .filter(|l| l.contains("slave") && !l.contains("fail"))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Every node, running or not.
+    pub fn nodes(&self) -> &[RedisServer] {
+        &self.nodes
+    }
+
+    /// A node, mutably (to kill it).
+    pub fn node_mut(&mut self, port: u16) -> &mut RedisServer {
+        self.nodes
+            .iter_mut()
+            .find(|n| n.port() == port)
+            .expect("no node on that port")
+    }
+
+    /// The node on `port`.
+    pub fn node(&self, port: u16) -> &RedisServer {
+        self.nodes
+            .iter()
+            .find(|n| n.port() == port)
+            .expect("no node on that port")
+    }
+
+    /// Seed URLs, one per node.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(RedisServer::url).collect()
+    }
+
+    /// Ports of the running primaries.
+    pub fn primaries(&self) -> Vec<u16> {
+        self.by_role("role:master")
+    }
+
+    /// Ports of the running replicas.
+    pub fn replicas(&self) -> Vec<u16> {
+        self.by_role("role:slave")
+    }
+
+    fn by_role(&self, role: &str) -> Vec<u16> {
+        self.nodes
+            .iter()
+            .filter(|n| n.is_running())
+            .filter(|n| {
+                n.try_cli(&["INFO", "replication"])
+                    .is_ok_and(|r| r.contains(role))
+            })
+            .map(RedisServer::port)
+            .collect()
+    }
+
+    /// The node id of the node on `port`.
+    pub fn node_id(&self, port: u16) -> String {
+        self.node(port).cli(&["CLUSTER", "MYID"])
+    }
+
+    /// The port of the primary serving `slot`, per the node on `asked`.
+    pub fn owner_of(&self, slot: u16) -> u16 {
+        let asker = self.nodes.iter().find(|n| n.is_running()).expect("a node");
+        let nodes = asker.cli(&["CLUSTER", "NODES"]);
+        for line in nodes.lines() {
+            let fields: Vec<&str> = line.split(' ').collect();
+            if !fields.get(2).is_some_and(|f| f.contains("master")) || fields[2].contains("fail") {
+                continue;
+            }
+            for range in &fields[8.min(fields.len())..] {
+                let (a, b) = match range.split_once('-') {
+                    Some((a, b)) => (a.parse().ok(), b.parse().ok()),
+                    None => (range.parse().ok(), range.parse().ok()),
+                };
+                if let (Some(a), Some(b)) = (a, b) {
+                    if (a..=b).contains(&slot) {
+                        let addr = fields[1].split('@').next().unwrap_or("");
+                        return addr.rsplit(':').next().unwrap().parse().unwrap();
+                    }
+                }
+            }
+        }
+        panic!("no primary owns slot {slot}");
+    }
+
+    /// `CONFIG RESETSTAT` on every running node.
+    pub fn reset_stats(&self) {
+        for n in self.nodes.iter().filter(|n| n.is_running()) {
+            n.cli(&["CONFIG", "RESETSTAT"]);
+        }
+    }
+
+    /// Calls per command (`get`, `set`...) since the last reset, per port,
+    /// from `INFO commandstats`.
+    pub fn command_calls(&self, command: &str) -> HashMap<u16, u64> {
+        let prefix = format!("cmdstat_{command}:calls=");
+        self.nodes
+            .iter()
+            .filter(|n| n.is_running())
+            .map(|n| {
+                let stats = n.cli(&["INFO", "commandstats"]);
+                let calls = stats
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&prefix))
+                    .and_then(|rest| rest.split(',').next())
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0);
+                (n.port(), calls)
+            })
+            .collect()
+    }
+}
