@@ -176,8 +176,15 @@ impl RedisCluster {
         self.node(port).cli(&["CLUSTER", "MYID"])
     }
 
-    /// The port of the primary serving `slot`, per the node on `asked`.
+    /// The port of the primary serving `slot`, per the first running node.
     pub fn owner_of(&self, slot: u16) -> u16 {
+        self.try_owner_of(slot)
+            .unwrap_or_else(|| panic!("no primary owns slot {slot}"))
+    }
+
+    /// Like [`RedisCluster::owner_of`], `None` while no primary owns
+    /// `slot` (during a failover).
+    pub fn try_owner_of(&self, slot: u16) -> Option<u16> {
         let asker = self.nodes.iter().find(|n| n.is_running()).expect("a node");
         let nodes = asker.cli(&["CLUSTER", "NODES"]);
         for line in nodes.lines() {
@@ -193,12 +200,12 @@ impl RedisCluster {
                 if let (Some(a), Some(b)) = (a, b) {
                     if (a..=b).contains(&slot) {
                         let addr = fields[1].split('@').next().unwrap_or("");
-                        return addr.rsplit(':').next().unwrap().parse().unwrap();
+                        return addr.rsplit(':').next()?.parse().ok();
                     }
                 }
             }
         }
-        panic!("no primary owns slot {slot}");
+        None
     }
 
     /// `CONFIG RESETSTAT` on every running node.

@@ -38,7 +38,7 @@ pub use client::ClusterClient;
 pub use config::ClusterConfig;
 pub use pipeline::{ClusterPipeline, ClusterTransaction, TransactionExecutor};
 pub use redirect::Redirect;
-pub use scan::ClusterScan;
+pub use scan::{ClusterScan, ClusterScanStream};
 pub use slot::{crc16, hash_slot, hash_tag, SLOT_COUNT};
 pub use strategy::LoadBalancingStrategy;
 pub use topology::{Shard, Topology};

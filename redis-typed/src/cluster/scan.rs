@@ -1,6 +1,12 @@
 //! [`ClusterScan`]: `SCAN` over every primary, one after the other.
 
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
+use futures_core::Stream;
 
 use super::client::ClusterClient;
 use crate::auth::CredentialProvider;
@@ -75,6 +81,26 @@ impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
         Ok(None)
     }
 
+    /// The scan as one stream of keys, across every primary.
+    ///
+    /// ```no_run
+    /// # async fn demo(cluster: redis_typed::cluster::ClusterClient) -> redis_typed::Result<()> {
+    /// use futures::StreamExt;
+    /// let mut keys = cluster.scan(Some("user:*"), Some(100)).into_stream();
+    /// while let Some(key) = keys.next().await {
+    ///     println!("{:?}", key?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn into_stream(self) -> ClusterScanStream<T, C> {
+        ClusterScanStream {
+            scan: Some(self),
+            pending: None,
+            buffered: VecDeque::new(),
+            done: false,
+        }
+    }
+
     /// Every remaining key.
     pub async fn collect_all(mut self) -> Result<Vec<Bytes>> {
         let mut all = Vec::new();
@@ -82,5 +108,67 @@ impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
             all.extend(batch);
         }
         Ok(all)
+    }
+}
+
+type NextBatch<T, C> =
+    Pin<Box<dyn Future<Output = (ClusterScan<T, C>, Result<Option<Vec<Bytes>>>)> + Send>>;
+
+/// [`ClusterScan::into_stream`]: keys one by one; an error is the last item.
+pub struct ClusterScanStream<T: Transport, C: CredentialProvider> {
+    /// The scan, while no batch is being fetched.
+    scan: Option<ClusterScan<T, C>>,
+    /// The batch being fetched (it owns the scan meanwhile).
+    pending: Option<NextBatch<T, C>>,
+    buffered: VecDeque<Bytes>,
+    done: bool,
+}
+
+impl<T: Transport, C: CredentialProvider> std::fmt::Debug for ClusterScanStream<T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterScanStream")
+            .field("buffered", &self.buffered.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Transport, C: CredentialProvider> Stream for ClusterScanStream<T, C> {
+    type Item = Result<Bytes>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(key) = this.buffered.pop_front() {
+                return Poll::Ready(Some(Ok(key)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if this.pending.is_none() {
+                let Some(mut scan) = this.scan.take() else {
+                    return Poll::Ready(None);
+                };
+                this.pending = Some(Box::pin(async move {
+                    let batch = scan.next_batch().await;
+                    (scan, batch)
+                }));
+            }
+            let pending = this.pending.as_mut().expect("set above");
+            let (scan, batch) = match pending.as_mut().poll(cx) {
+                Poll::Ready(out) => out,
+                Poll::Pending => return Poll::Pending,
+            };
+            this.pending = None;
+            this.scan = Some(scan);
+            match batch {
+                Ok(Some(keys)) => this.buffered.extend(keys),
+                Ok(None) => this.done = true,
+                Err(e) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
+        }
     }
 }
