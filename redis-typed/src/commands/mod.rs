@@ -16,9 +16,11 @@
 //! Commands not typed yet go through the escape hatch [`Cmd`].
 
 mod cmd;
+mod fields;
 pub mod marker;
 pub mod marker_data;
 mod options;
+pub mod registry;
 #[cfg(test)]
 mod tests;
 

@@ -145,7 +145,7 @@ impl FromRedisValue for ClusterShard {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut f = Fields::<ClusterShard>::new(value)?;
         let bounds: Vec<u16> = f.required("slots")?;
-        if bounds.len() % 2 != 0 {
+        if !bounds.len().is_multiple_of(2) {
             return Err(conversion::<ClusterShard>(format!(
                 "field \"slots\": {} bounds (expected start/end pairs)",
                 bounds.len()
