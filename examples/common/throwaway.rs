@@ -80,3 +80,66 @@ pub fn start() -> Result<(String, Throwaway), BoxError> {
         .map_err(|_| format!("redis-server on port {port} did not start"))?;
     Ok((format!("redis://127.0.0.1:{port}"), server))
 }
+
+impl Throwaway {
+    /// Kills the server at once (SIGKILL: no shutdown, no final save) and
+    /// waits for it to exit.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free loopback port (for a server restarted on the same port).
+pub fn free_port() -> Result<u16, BoxError> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts a throwaway `redis-server` on `port` from a config file written
+/// into `dir` (which also becomes its working directory): the lines of
+/// `config` are appended to the same bind/port settings [`start`] uses, so
+/// ACL `user` lines are parsed word for word. Returns once it is ready to
+/// accept connections (after loading any AOF or RDB file in `dir`).
+pub fn start_on(
+    port: u16,
+    dir: &std::path::Path,
+    config: &[String],
+) -> Result<Throwaway, BoxError> {
+    let mut text = format!(
+        "port {port}\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\nlogfile \"\"\ndir \"{}\"\n",
+        dir.display()
+    );
+    for line in config {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let file = dir.join("throwaway.conf");
+    std::fs::write(&file, text)?;
+    let spawned = Command::new("redis-server")
+        .arg(&file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn();
+    let mut server = match spawned {
+        Ok(child) => Throwaway(child),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("redis-server not found on PATH; install it with \
+                 `sudo apt-get install -y redis-server`"
+                .into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let log = server.0.stdout.take().expect("stdout is piped");
+    let (ready_tx, ready_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
+            if line.contains("Ready to accept connections") {
+                let _ = ready_tx.send(());
+            }
+        }
+    });
+    ready_rx
+        .recv_timeout(Duration::from_secs(30))
+        .map_err(|_| format!("redis-server on port {port} did not start"))?;
+    Ok(server)
+}
