@@ -32,7 +32,9 @@ use crate::error::{Error, Result, ServerError};
 use crate::resp::Value;
 use crate::transport::Transport;
 
-/// A typed pipeline over a cluster: see the [module docs](self).
+/// A typed pipeline over a cluster: commands grouped by node, one write per
+/// node, all nodes in parallel; replies in the order the commands were added,
+/// redirects handled per command.
 ///
 /// ```no_run
 /// use redis_typed::cluster::ClusterClient;

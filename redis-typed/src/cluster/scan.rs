@@ -81,17 +81,8 @@ impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
         Ok(None)
     }
 
-    /// The scan as one stream of keys, across every primary.
-    ///
-    /// ```no_run
-    /// # async fn demo(cluster: redis_typed::cluster::ClusterClient) -> redis_typed::Result<()> {
-    /// use futures::StreamExt;
-    /// let mut keys = cluster.scan(Some("user:*"), Some(100)).into_stream();
-    /// while let Some(key) = keys.next().await {
-    ///     println!("{:?}", key?);
-    /// }
-    /// # Ok(()) }
-    /// ```
+    /// The scan as one `futures_core::Stream` of keys, across every primary
+    /// (use it with `futures::StreamExt`); an error is the last item.
     pub fn into_stream(self) -> ClusterScanStream<T, C> {
         ClusterScanStream {
             scan: Some(self),
