@@ -59,6 +59,10 @@ pub(crate) struct Driver<S> {
     /// under load it costs about one timer event per timeout period instead
     /// of one per request.
     timer: Option<Pin<Box<Sleep>>>,
+    /// Callers woken with their replies since the last batch was taken.
+    woken: usize,
+    /// Set when the driver yielded once before taking a batch.
+    yielded: bool,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
@@ -79,6 +83,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             in_flight: VecDeque::new(),
             flush_needed: false,
             timer: None,
+            woken: 0,
+            yielded: false,
         }
     }
 
@@ -97,7 +103,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                 Some(w) if w.will_wake(cx.waker()) => {}
                 _ => state.driver = Some(cx.waker().clone()),
             }
+        } else if !self.yielded && self.woken > 1 {
+            // Several callers were just handed their replies and are about
+            // to queue their next commands. Tokio runs this task first
+            // (LIFO slot), so taking the batch now would write one or two
+            // commands per syscall; yielding once lets them all queue and
+            // go out in one write.
+            self.yielded = true;
+            cx.waker().wake_by_ref();
         } else {
+            self.yielded = false;
+            self.woken = 0;
             std::mem::swap(&mut state.out, &mut self.write_buf);
             self.in_flight
                 .extend(state.queued.drain(..).map(|p| InFlight {
@@ -189,6 +205,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             let done = self.in_flight.pop_front().expect("front exists");
             if let Some(tx) = done.tx {
                 let _ = tx.send(Ok(Reply::One(value)));
+                self.woken += 1;
             }
         } else {
             if front.got.capacity() == 0 {
@@ -199,6 +216,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                 let done = self.in_flight.pop_front().expect("front exists");
                 if let Some(tx) = done.tx {
                     let _ = tx.send(Ok(Reply::Many(done.got)));
+                    self.woken += 1;
                 }
             }
         }
@@ -243,6 +261,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
                     }
                 }
                 if this.write_buf.is_empty() && !this.flush_needed {
+                    // After a yield, sleep until the wake-up it scheduled.
+                    write_pending = this.yielded;
                     break;
                 }
                 match this.poll_write_out(cx) {

@@ -27,6 +27,10 @@ const PREALLOC_MAX: usize = 1024;
 /// preallocation by the bytes actually buffered.
 const MIN_ELEMENT_LEN: usize = 3;
 
+/// Most leaves the fast path scans before splitting their bytes off the
+/// buffer in one go (bounds the scan's stack array).
+const FAST_CHUNK: usize = 32;
+
 /// Bounds that protect the client from hostile or broken servers.
 ///
 /// Every limit is checked as soon as the offending header is read: a bulk
@@ -387,39 +391,73 @@ impl Decoder {
         }
     }
 
-    /// The fast path for the common case: while the innermost open
-    /// aggregate is an array/set/push and the buffer holds complete bulk
-    /// strings or integers, parse them in a tight loop. Returns the
-    /// aggregate if this completed it; otherwise the general path takes
-    /// over at the current position. Anything unusual (an incomplete or
-    /// malformed element, a limit exceeded, another type) is left to the
-    /// general path, which reports it. A failed attempt examines at most a
-    /// short header, and is only made at the start of a line, so it keeps
-    /// the total work linear.
+    /// The fast path for the common case: a top-level bulk string or
+    /// integer (a `GET` or `INCR` reply), or, while the innermost open
+    /// aggregate is an array/set/push, runs of complete bulk strings and
+    /// integers (an `MGET` reply). Returns the value if this completed the
+    /// top-level frame or the open aggregate; otherwise the general path
+    /// takes over at the current position.
+    ///
+    /// Leaves are found by scanning the buffer as a slice, up to
+    /// [`FAST_CHUNK`] at a time; then the chunk's bytes are split off the
+    /// buffer once and each bulk payload is a [`Bytes`](bytes::Bytes) slice
+    /// of it. That is one buffer split per chunk instead of three buffer
+    /// updates per element, and still no copy.
+    ///
+    /// Anything unusual (an incomplete or malformed element, a limit
+    /// exceeded, another type) is left to the general path, which reports
+    /// it. A failed attempt examines at most a short header, and is only
+    /// made at the start of a line, so it keeps the total work linear.
     #[inline]
     fn fast_run(&mut self, buf: &mut BytesMut) -> Option<Value> {
         if self.pending_blob.is_some() || self.scan_from != 0 {
             return None;
         }
         let limits = self.limits;
-        let Some(Frame::Seq {
-            items, remaining, ..
-        }) = self.stack.last_mut()
-        else {
-            return None;
-        };
-        while let Some(value) = fast_leaf(buf, &limits) {
+        let Some(top) = self.stack.last_mut() else {
+            let (leaf, end) = scan_leaf(buf, &limits)?;
             #[cfg(test)]
             {
                 self.work += 1;
             }
-            items.push(value);
-            *remaining -= 1;
+            return Some(leaf.into_value_owned(buf.split_to(end).freeze()));
+        };
+        let Frame::Seq {
+            items, remaining, ..
+        } = top
+        else {
+            return None;
+        };
+        loop {
+            let want = (*remaining).min(FAST_CHUNK);
+            let mut leaves = [Leaf::Integer(0); FAST_CHUNK];
+            let mut found = 0;
+            let mut end = 0;
+            while found < want {
+                let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
+                    break;
+                };
+                leaves[found] = leaf.offset(end);
+                end += len;
+                found += 1;
+            }
+            if found == 0 {
+                return None;
+            }
+            #[cfg(test)]
+            {
+                self.work += found as u64;
+            }
+            let chunk = buf.split_to(end).freeze();
+            items.extend(leaves[..found].iter().map(|leaf| leaf.into_value(&chunk)));
+            *remaining -= found;
             if *remaining == 0 {
                 return self.stack.pop().map(Frame::finish);
             }
+            if found < want {
+                return None;
+            }
         }
-        None
     }
 
     /// Reads the next element: a leaf, an empty aggregate, or the header of
@@ -719,39 +757,83 @@ impl Decoder {
     }
 }
 
-/// Parses one complete `$` bulk string or `:` integer at the front of
-/// `buf` and consumes it, or returns `None` (consuming nothing) when the
-/// element is anything else, incomplete, malformed or over a limit: the
-/// general path then handles (and reports) it, so both paths always agree.
+/// A leaf found by the fast path's scan, before its bytes are split off.
+#[derive(Debug, Clone, Copy)]
+enum Leaf {
+    /// `:n`.
+    Integer(i64),
+    /// `$len`: the payload's position in the scanned bytes.
+    Bulk { start: usize, len: usize },
+}
+
+impl Leaf {
+    /// The same leaf, for bytes scanned `by` bytes further into the chunk.
+    #[inline]
+    fn offset(self, by: usize) -> Leaf {
+        match self {
+            Leaf::Bulk { start, len } => Leaf::Bulk {
+                start: start + by,
+                len,
+            },
+            integer => integer,
+        }
+    }
+
+    /// The value, its payload cut out of `chunk` (the scanned bytes of this
+    /// leaf alone) in place.
+    #[inline]
+    fn into_value_owned(self, mut chunk: bytes::Bytes) -> Value {
+        match self {
+            Leaf::Integer(n) => Value::Integer(n),
+            Leaf::Bulk { start, len } => {
+                chunk.advance(start);
+                chunk.truncate(len);
+                Value::BulkString(chunk)
+            }
+        }
+    }
+
+    /// The value, its payload sliced out of `chunk` (the scanned bytes).
+    #[inline]
+    fn into_value(self, chunk: &bytes::Bytes) -> Value {
+        match self {
+            Leaf::Integer(n) => Value::Integer(n),
+            Leaf::Bulk { start, len } => Value::BulkString(chunk.slice(start..start + len)),
+        }
+    }
+}
+
+/// Scans one complete `$` bulk string or `:` integer at the front of
+/// `bytes`: the leaf and its encoded length. `None` when the element is
+/// anything else, incomplete, malformed or over a limit: the general path
+/// then handles (and reports) it, so both paths always agree.
 #[inline]
-fn fast_leaf(buf: &mut BytesMut, limits: &DecoderLimits) -> Option<Value> {
+fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     /// Longest number accepted on the fast path (longer ones take the
     /// general path): keeps the arithmetic far from overflow.
     const MAX_DIGITS: usize = 18;
-    let bytes = &buf[..];
     let ty = *bytes.first()?;
-    if ty != b'$' && ty != b':' {
-        return None;
-    }
-    let neg = ty == b':' && bytes.get(1) == Some(&b'-');
-    let start = 1 + usize::from(neg);
-    let mut i = start;
+    let (neg, start) = match (ty, bytes.get(1)) {
+        (b'$', _) => (false, 1),
+        (b':', Some(b'-')) => (true, 2),
+        (b':', _) => (false, 1),
+        _ => return None,
+    };
     let mut n: u64 = 0;
-    loop {
-        let d = bytes.get(i)?.wrapping_sub(b'0');
+    let mut digits = 0;
+    for &b in bytes.get(start..)?.iter().take(MAX_DIGITS + 1) {
+        let d = b.wrapping_sub(b'0');
         if d > 9 {
             break;
         }
         n = n * 10 + u64::from(d);
-        i += 1;
-        if i - start > MAX_DIGITS {
-            return None;
-        }
+        digits += 1;
     }
-    if i == start
+    let i = start + digits;
+    if digits == 0
+        || digits > MAX_DIGITS
         || i - 1 > limits.max_line_len
-        || bytes.get(i) != Some(&b'\r')
-        || bytes.get(i + 1) != Some(&b'\n')
+        || bytes.get(i..i + 2) != Some(b"\r\n")
     {
         return None;
     }
@@ -759,8 +841,7 @@ fn fast_leaf(buf: &mut BytesMut, limits: &DecoderLimits) -> Option<Value> {
     if ty == b':' {
         // n < 10^18 < i64::MAX.
         let n = n as i64;
-        buf.advance(header);
-        return Some(Value::Integer(if neg { -n } else { n }));
+        return Some((Leaf::Integer(if neg { -n } else { n }), header));
     }
     if n > limits.max_bulk_len as u64 {
         return None;
@@ -771,10 +852,7 @@ fn fast_leaf(buf: &mut BytesMut, limits: &DecoderLimits) -> Option<Value> {
     if bytes.get(end..end.checked_add(2)?)? != b"\r\n" {
         return None;
     }
-    buf.advance(header);
-    let payload = buf.split_to(len).freeze();
-    buf.advance(2);
-    Some(Value::BulkString(payload))
+    Some((Leaf::Bulk { start: header, len }, end + 2))
 }
 
 /// Splits the content of the line ending at `cr` (without its type byte and
@@ -912,6 +990,46 @@ mod parse_tests {
         assert_eq!(parse_i64(b"-"), None);
         assert_eq!(parse_i64(b"1a"), None);
         assert_eq!(parse_i64(b" 1"), None);
+    }
+
+    /// Arrays longer than one fast-path chunk, mixing bulk strings,
+    /// integers and (general-path) simple strings, decode the same whole
+    /// and fed in pieces that cut chunks anywhere.
+    #[test]
+    fn fast_path_chunks_agree_with_the_general_path() {
+        let mut items = Vec::new();
+        for i in 0..(3 * FAST_CHUNK + 5) {
+            items.push(match i % 7 {
+                3 => Value::Integer(-(i as i64)),
+                5 => Value::SimpleString(bytes::Bytes::from(format!("s{i}"))),
+                6 => Value::BulkString(bytes::Bytes::new()),
+                _ => Value::BulkString(bytes::Bytes::from(format!("value-{i}"))),
+            });
+        }
+        let expected = Value::Array(items);
+        let mut wire = BytesMut::new();
+        super::super::write_value(&mut wire, &expected);
+        for piece in [wire.len(), 1, 7, 64] {
+            let mut decoder = Decoder::new();
+            let mut buf = BytesMut::new();
+            let mut got = None;
+            for part in wire.chunks(piece) {
+                buf.extend_from_slice(part);
+                if let Some(v) = decoder.decode(&mut buf).unwrap() {
+                    got = Some(v);
+                }
+            }
+            assert_eq!(got.as_ref(), Some(&expected), "pieces of {piece}");
+            assert!(buf.is_empty());
+        }
+        // A top-level bulk string and integer take the fast path too.
+        let mut buf = BytesMut::from(&b"$5\r\nhello\r\n:-42\r\n"[..]);
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&mut buf).unwrap(),
+            Some(Value::BulkString("hello".into()))
+        );
+        assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(-42)));
     }
 
     #[test]

@@ -23,12 +23,20 @@ use crate::resp::Value;
 // ----------------------------------------------------------------- helpers
 
 /// Looks through RESP3 attributes to the value they describe.
+///
+/// Inlined, with the (rare) attribute case out of line, so that the common
+/// case costs one comparison instead of a call that moves the value twice.
 #[inline]
 pub(crate) fn strip(value: Value) -> Value {
     match value {
-        Value::Attribute { value, .. } => strip(*value),
+        Value::Attribute { value, .. } => strip_attributes(*value),
         other => other,
     }
+}
+
+#[cold]
+fn strip_attributes(value: Value) -> Value {
+    strip(value)
 }
 
 /// [`strip`] on a reference.
@@ -88,12 +96,12 @@ fn f64_to_i128(d: f64) -> Option<i128> {
 /// a map flattened to `k, v, k, v`, nil as an empty vector.
 pub(crate) fn decode_vec<T: FromRedisValue>(value: Value) -> Result<Vec<T>> {
     match strip(value) {
+        // Collected from the consuming iterator so that, where `T` is no
+        // larger than a `Value` (`Bytes`, `String`, `Option<Bytes>`, numbers),
+        // the standard library converts in place: the reply's allocation is
+        // reused and no second vector is allocated.
         Value::Array(items) | Value::Set(items) | Value::Push(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                out.push(T::from_redis_value(item)?);
-            }
-            Ok(out)
+            items.into_iter().map(T::from_redis_value).collect()
         }
         Value::Map(entries) => {
             let mut out = Vec::with_capacity(entries.len() * 2);
@@ -324,23 +332,35 @@ float!(f32, f64);
 impl FromRedisValue for String {
     /// A bulk, simple or verbatim string (valid UTF-8), a big number, or an
     /// integer / double / boolean formatted as text.
+    #[inline]
     fn from_redis_value(value: Value) -> Result<Self> {
-        let value = strip(value);
-        match &value {
-            Value::Integer(i) => Ok(itoa::Buffer::new().format(*i).to_string()),
-            Value::Double(d) => Ok(format_double(*d)),
-            Value::Boolean(b) => Ok(if *b { "1" } else { "0" }.to_string()),
-            other => match text_bytes(other) {
-                Some(bytes) => match std::str::from_utf8(bytes) {
-                    Ok(s) => Ok(s.to_owned()),
-                    Err(_) => Err(conversion::<String>(format!(
-                        "{} (invalid UTF-8)",
-                        value.summary()
-                    ))),
-                },
-                None => Err(unexpected::<String>(&value)),
+        match value {
+            Value::BulkString(b) => match std::str::from_utf8(&b) {
+                Ok(s) => Ok(s.to_owned()),
+                Err(_) => string_from_other(Value::BulkString(b)),
             },
+            other => string_from_other(other),
         }
+    }
+}
+
+/// [`String`]'s decoding of everything but a valid UTF-8 bulk string.
+fn string_from_other(value: Value) -> Result<String> {
+    let value = strip(value);
+    match &value {
+        Value::Integer(i) => Ok(itoa::Buffer::new().format(*i).to_string()),
+        Value::Double(d) => Ok(format_double(*d)),
+        Value::Boolean(b) => Ok(if *b { "1" } else { "0" }.to_string()),
+        other => match text_bytes(other) {
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(s.to_owned()),
+                Err(_) => Err(conversion::<String>(format!(
+                    "{} (invalid UTF-8)",
+                    value.summary()
+                ))),
+            },
+            None => Err(unexpected::<String>(&value)),
+        },
     }
 }
 
@@ -349,15 +369,23 @@ impl FromRedisValue for Bytes {
     /// without copying; an integer or double as its text.
     #[inline]
     fn from_redis_value(value: Value) -> Result<Self> {
-        match strip(value) {
-            Value::BulkString(b) | Value::SimpleString(b) | Value::BigNumber(b) => Ok(b),
-            Value::Verbatim { text, .. } => Ok(text),
-            Value::Integer(i) => Ok(Bytes::copy_from_slice(
-                itoa::Buffer::new().format(i).as_bytes(),
-            )),
-            Value::Double(d) => Ok(Bytes::from(format_double(d))),
-            other => Err(unexpected::<Bytes>(&other)),
+        match value {
+            Value::BulkString(b) => Ok(b),
+            other => bytes_from_other(other),
         }
+    }
+}
+
+/// [`Bytes`]' decoding of everything but a bulk string.
+fn bytes_from_other(value: Value) -> Result<Bytes> {
+    match strip(value) {
+        Value::BulkString(b) | Value::SimpleString(b) | Value::BigNumber(b) => Ok(b),
+        Value::Verbatim { text, .. } => Ok(text),
+        Value::Integer(i) => Ok(Bytes::copy_from_slice(
+            itoa::Buffer::new().format(i).as_bytes(),
+        )),
+        Value::Double(d) => Ok(Bytes::from(format_double(d))),
+        other => Err(unexpected::<Bytes>(&other)),
     }
 }
 
