@@ -246,7 +246,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Future for Driver<S> {
         let this = self.get_mut();
         let outcome = loop {
             // Write everything queued, batch after batch.
-            let mut write_pending = false;
+            let write_pending;
             loop {
                 if this.write_buf.is_empty() && !this.flush_needed {
                     match this.take_batch(cx) {
