@@ -145,3 +145,11 @@ impl CredentialProvider for StaticCredentials {
         Some(Ok(self.0.clone()))
     }
 }
+
+/// The credential generation a handshake starting now will use: the current
+/// one, or the first (1) when nothing was published yet, since the handshake
+/// waits for it. `0` for providers whose credentials never change. A change
+/// during the handshake shows up as a higher generation afterwards.
+pub(crate) fn handshake_generation(watch: Option<&CredentialsWatch>) -> u64 {
+    watch.map_or(0, |w| w.generation().max(1))
+}

@@ -80,11 +80,7 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         transport: &T,
         credentials: &C,
     ) -> crate::Result<Established<T::Stream>> {
-        // The generation the handshake will use: the current one, or the
-        // first (1) when nothing was published yet, since the handshake waits
-        // for it. A change during the handshake shows up as a higher
-        // generation afterwards and triggers a re-authentication.
-        let auth_generation = credentials.subscribe().map_or(0, |w| w.generation().max(1));
+        let auth_generation = crate::auth::handshake_generation(credentials.subscribe().as_ref());
         let conn = Connection::connect_with(config, transport, credentials).await?;
         let id = next_connection_id();
         config.events.dispatch(&Event::ConnectionCreated {
@@ -229,10 +225,7 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                 return;
             }
         };
-        let auth = match &credentials.username {
-            Some(user) => Auth::with_user(user.clone(), credentials.password.clone()),
-            None => Auth::new(credentials.password.clone()),
-        };
+        let auth = Auth::from_credentials(&credentials);
         let rx = self.shared.enqueue(|out| {
             encode(&auth, out);
             1

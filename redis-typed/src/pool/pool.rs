@@ -399,7 +399,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     /// current one, or the first (1) when nothing was published yet, since
     /// the handshake waits for it.
     fn generation_before_connect(&self) -> u64 {
-        self.watch.as_ref().map_or(0, |w| w.generation().max(1))
+        crate::auth::handshake_generation(self.watch.as_ref())
     }
 
     /// Sends `AUTH` with the newest credentials on `conn`; reports the
@@ -416,10 +416,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         if conn.meta().auth_generation >= generation {
             return Ok(());
         }
-        let auth = match &credentials.username {
-            Some(user) => Auth::with_user(user.clone(), credentials.password.clone()),
-            None => Auth::new(credentials.password.clone()),
-        };
+        let auth = Auth::from_credentials(&credentials);
         let limit = self.config.connect_timeout;
         let conn_ref: &mut Connection<T::Stream> = conn;
         let outcome = match tokio::time::timeout(limit, conn_ref.send(auth)).await {

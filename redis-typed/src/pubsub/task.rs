@@ -17,6 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::message::{Frame, RawMessage, SubKind};
 use super::SubscriberConfig;
 use crate::auth::{CredentialProvider, CredentialsUpdate, CredentialsWatch};
+use crate::commands::{encode, Auth};
 use crate::connection::{Connection, ConnectionConfig, Protocol};
 use crate::error::{Error, Result, ServerError};
 use crate::events::{ConnectionInfo, ConnectionKind, Event};
@@ -499,12 +500,7 @@ impl<T: Transport, C: CredentialProvider> Task<T, C> {
             ));
         }
         let mut out = BytesMut::new();
-        let user = credentials.username.as_deref().unwrap_or("default");
-        write_array_header(&mut out, 3);
-        let mut w = BulkWriter::new(&mut out);
-        w.write_arg(b"AUTH");
-        w.write_arg(user.as_bytes());
-        w.write_arg(credentials.password.expose().as_bytes());
+        encode(&Auth::from_credentials(&credentials), &mut out);
         self.pending.push_back(Pending::Auth {
             generation: update.generation,
         });

@@ -315,6 +315,15 @@ impl Auth {
             password: password.into(),
         }
     }
+
+    /// `AUTH [username] password` for `credentials` (no username: the
+    /// `default` user).
+    pub fn from_credentials(credentials: &crate::auth::Credentials) -> Self {
+        Auth {
+            username: credentials.username.clone(),
+            password: credentials.password.clone(),
+        }
+    }
 }
 
 impl Command for Auth {
