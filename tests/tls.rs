@@ -4,114 +4,33 @@
 mod support;
 
 use std::net::{Ipv4Addr, TcpListener};
-use std::path::Path;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
-};
 use redis_typed::auth::StaticCredentials;
 use redis_typed::commands::{Get, Set};
 use redis_typed::transport::{TlsConfig, TlsHandshakeError, TlsTransport};
 use redis_typed::{Client, Cmd, Connection, ConnectionConfig, Error};
+use support::certs::{Pki, ServerTlsFiles};
 use support::RedisServer;
-
-/// A CA and the PEM of one certificate it signed, with its key.
-struct Pki {
-    ca_pem: String,
-    issuer: CertifiedIssuer<'static, KeyPair>,
-}
-
-struct Leaf {
-    cert_pem: String,
-    key_pem: String,
-}
-
-impl Pki {
-    fn new(name: &str) -> Pki {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-        Pki {
-            ca_pem: issuer.pem(),
-            issuer,
-        }
-    }
-
-    fn leaf(&self, names: &[&str], usage: ExtendedKeyUsagePurpose) -> Leaf {
-        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let mut params = CertificateParams::new(names).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "redis-typed test");
-        params.extended_key_usages = vec![usage];
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ];
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.issuer).unwrap();
-        Leaf {
-            cert_pem: cert.pem(),
-            key_pem: key.serialize_pem(),
-        }
-    }
-
-    fn server_leaf(&self) -> Leaf {
-        self.leaf(
-            &["localhost", "127.0.0.1"],
-            ExtendedKeyUsagePurpose::ServerAuth,
-        )
-    }
-
-    fn client_leaf(&self) -> Leaf {
-        self.leaf(&["client"], ExtendedKeyUsagePurpose::ClientAuth)
-    }
-}
 
 /// A TLS-only server: `--port 0 --tls-port P`, its certificate signed by `pki`.
 struct TlsServer {
     _server: RedisServer,
-    _dir: tempfile::TempDir,
+    _files: ServerTlsFiles,
     tls_port: u16,
 }
 
 impl TlsServer {
     fn start(pki: &Pki, require_client_certs: bool) -> TlsServer {
-        let dir = tempfile::tempdir().unwrap();
-        let leaf = pki.server_leaf();
-        let write = |name: &str, text: &str| {
-            let path = dir.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            path
-        };
-        let cert = write("server.crt", &leaf.cert_pem);
-        let key = write("server.key", &leaf.key_pem);
-        let ca = write("ca.crt", &pki.ca_pem);
+        let files = pki.server_files();
         let tls_port = free_port();
         let server = RedisServer::builder()
             .arg("--port")
             .arg("0")
-            .arg("--tls-port")
-            .arg(tls_port.to_string())
-            .arg("--tls-cert-file")
-            .arg(path_arg(&cert))
-            .arg("--tls-key-file")
-            .arg(path_arg(&key))
-            .arg("--tls-ca-cert-file")
-            .arg(path_arg(&ca))
-            .arg("--tls-auth-clients")
-            .arg(if require_client_certs { "yes" } else { "no" })
+            .args(files.redis_args(tls_port, require_client_certs))
             .start();
         TlsServer {
             _server: server,
-            _dir: dir,
+            _files: files,
             tls_port,
         }
     }
@@ -119,10 +38,6 @@ impl TlsServer {
     fn url(&self) -> String {
         format!("rediss://127.0.0.1:{}", self.tls_port)
     }
-}
-
-fn path_arg(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
 }
 
 fn free_port() -> u16 {

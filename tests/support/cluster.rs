@@ -8,12 +8,21 @@
 //! awaited with a fixed sleep. Everything is killed on drop.
 //!
 //! Ports stay at or below 55535: the cluster bus listens on port + 10000.
+//!
+//! [`RedisCluster::start_tls`] starts the same cluster with TLS: each node
+//! also listens on a TLS port (`tls-port`), with `tls-cluster yes` and
+//! `tls-replication yes` (the bus and replication run over TLS too) and a
+//! certificate for `127.0.0.1` from a [`Pki`]. The plain ports stay open
+//! for `redis-cli` (creating the cluster, the readiness polls); clients
+//! under test use [`RedisCluster::tls_urls`].
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::certs::{Pki, ServerTlsFiles};
 use super::RedisServer;
 
 /// Highest client port usable by a cluster node (its bus is port + 10000).
@@ -25,6 +34,16 @@ const POLL: Duration = Duration::from_millis(50);
 #[derive(Debug)]
 pub struct RedisCluster {
     nodes: Vec<RedisServer>,
+    /// Set by [`RedisCluster::start_tls`].
+    tls: Option<ClusterTls>,
+}
+
+/// The TLS side of a cluster: each node's TLS port, by plain port, and the
+/// certificate files the nodes read (kept until the cluster is dropped).
+#[derive(Debug)]
+struct ClusterTls {
+    ports: HashMap<u16, u16>,
+    _files: ServerTlsFiles,
 }
 
 /// A port below [`MAX_PORT`] whose bus port is free too (checked, then
@@ -39,7 +58,8 @@ fn cluster_port() -> u16 {
     }
 }
 
-fn start_node() -> RedisServer {
+/// Starts one cluster node; `extra` is appended to its arguments.
+fn start_node(extra: &[OsString]) -> RedisServer {
     loop {
         let server = RedisServer::builder()
             .preferred_port(cluster_port())
@@ -47,6 +67,7 @@ fn start_node() -> RedisServer {
             .args(["--cluster-config-file", "nodes.conf"])
             .args(["--cluster-node-timeout", "2000"])
             .args(["--appendonly", "no", "--save", ""])
+            .args(extra.iter().cloned())
             .start();
         if server.port() <= MAX_PORT {
             return server;
@@ -58,7 +79,41 @@ fn start_node() -> RedisServer {
 impl RedisCluster {
     /// Starts six nodes, creates the cluster and waits until it is ready.
     pub fn start() -> RedisCluster {
-        let nodes: Vec<RedisServer> = (0..6).map(|_| start_node()).collect();
+        let nodes: Vec<RedisServer> = (0..6).map(|_| start_node(&[])).collect();
+        RedisCluster::create(nodes, None)
+    }
+
+    /// Like [`RedisCluster::start`], each node also serving TLS on its own
+    /// port with a certificate (for `localhost` and `127.0.0.1`) signed by
+    /// `pki`, the cluster bus and replication over TLS. With
+    /// `require_client_certs`, TLS clients must present a certificate
+    /// signed by `pki` (`tls-auth-clients yes`).
+    pub fn start_tls(pki: &Pki, require_client_certs: bool) -> RedisCluster {
+        let files = pki.server_files();
+        let mut ports = HashMap::new();
+        let nodes: Vec<RedisServer> = (0..6)
+            .map(|_| {
+                // Below MAX_PORT, its bus port free: with `tls-cluster yes`
+                // the bus listens on the TLS port + 10000.
+                let tls_port = cluster_port();
+                let mut args = files.redis_args(tls_port, require_client_certs);
+                args.extend(
+                    ["--tls-cluster", "yes", "--tls-replication", "yes"].map(OsString::from),
+                );
+                let node = start_node(&args);
+                ports.insert(node.port(), tls_port);
+                node
+            })
+            .collect();
+        let tls = ClusterTls {
+            ports,
+            _files: files,
+        };
+        RedisCluster::create(nodes, Some(tls))
+    }
+
+    /// Joins `nodes` into a cluster and waits until it is ready.
+    fn create(nodes: Vec<RedisServer>, tls: Option<ClusterTls>) -> RedisCluster {
         let addrs: Vec<String> = nodes
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port()))
@@ -77,9 +132,24 @@ impl RedisCluster {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        let cluster = RedisCluster { nodes };
+        let cluster = RedisCluster { nodes, tls };
         cluster.wait_ready();
         cluster
+    }
+
+    /// The TLS port of the node whose plain port is `port` (a cluster
+    /// started with [`RedisCluster::start_tls`]).
+    pub fn tls_port(&self, port: u16) -> u16 {
+        let tls = self.tls.as_ref().expect("a cluster started with start_tls");
+        *tls.ports.get(&port).expect("no node on that port")
+    }
+
+    /// Seed URLs of the TLS ports, `rediss://127.0.0.1:P`, one per node.
+    pub fn tls_urls(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .map(|n| format!("rediss://127.0.0.1:{}", self.tls_port(n.port())))
+            .collect()
     }
 
     /// Polls every running node until `cluster_state:ok`, every node knows

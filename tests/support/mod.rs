@@ -43,6 +43,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod certs;
 mod cluster;
 mod server;
 

@@ -400,7 +400,10 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         let shards = replies.pop().unwrap_or(Value::Nil);
         let info: ClusterInfoReply = decode_reply(replies.pop().unwrap_or(Value::Nil))?;
         let topology = match decode_reply::<Vec<ClusterShard>>(shards) {
-            Ok(shards) => Topology::from_shards(&shards, &host),
+            Ok(shards) => {
+                let tls = self.transport.is_tls() || self.config.connection.tls;
+                Topology::from_shards(&shards, &host, tls)
+            }
             Err(Error::Server(_)) => {
                 let ranges: Vec<ClusterSlotRange> =
                     client.send(crate::commands::ClusterSlots::new()).await?;

@@ -12,6 +12,26 @@ use crate::error::{Error, Result};
 /// address replaced, so credentials, protocol, timeouts and the event
 /// dispatcher (which also hears [`Event::TopologyChanged`](crate::events::Event::TopologyChanged))
 /// are set once.
+///
+/// Over TLS, give `rediss://` seed URLs and a TLS transport: every node is
+/// then reached on its TLS port, as `CLUSTER SHARDS` lists it (the nodes
+/// must run with `tls-cluster yes`, without which no reply names their TLS
+/// ports).
+///
+/// ```no_run
+/// # #[cfg(feature = "tls")]
+/// # async fn demo() -> redis_typed::Result<()> {
+/// use redis_typed::auth::StaticCredentials;
+/// use redis_typed::cluster::{ClusterClient, ClusterConfig};
+/// use redis_typed::transport::{TlsConfig, TlsTransport};
+///
+/// let config = ClusterConfig::from_urls(&["rediss://10.0.0.5:7100", "rediss://10.0.0.6:7100"])?;
+/// let tls = TlsConfig::new().ca_pem(std::fs::read("ca.crt")?);
+/// let transport = TlsTransport::for_config(&config.connection, tls)?;
+/// let credentials = StaticCredentials::from(config.connection.credentials.clone());
+/// let cluster = ClusterClient::connect_with(config, transport, credentials).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
     /// The nodes asked for the topology at start (any node of the cluster).
@@ -37,8 +57,9 @@ pub struct ClusterConfig {
 }
 
 impl ClusterConfig {
-    /// A configuration from seed URLs (`redis://[user:pass@]host:port`):
-    /// the first URL's settings are used for every node.
+    /// A configuration from seed URLs (`redis://[user:pass@]host:port`, or
+    /// `rediss://` for TLS): the first URL's settings are used for every
+    /// node.
     pub fn from_urls<S: AsRef<str>>(urls: &[S]) -> Result<Self> {
         let mut seeds = Vec::new();
         let mut connection = None;

@@ -17,7 +17,23 @@ use crate::Cmd;
 
 /// Key batches from `SCAN` on each primary in turn (the primaries are
 /// those of the topology when the scan starts). Like `SCAN`, a key present
-/// for the whole scan is returned at least once.
+/// for the whole scan is returned at least once, and may be returned more
+/// than once, as long as the cluster's slots stay where they are.
+///
+/// What it does when they do not (it does not follow slots):
+///
+/// - **A slot moving** (resharding) during the scan: the primaries are
+///   scanned by address, one after the other, with no check of which
+///   slots each one held. A key whose slot moves from a primary not yet
+///   scanned to one already scanned is missed; one moving the other way
+///   may be returned twice. Nothing reports it. Run a scan that must be
+///   complete while no slot migrates.
+/// - **A failover**: a former primary that is still up (a manual
+///   `CLUSTER FAILOVER`, now a replica) goes on being scanned, as a
+///   replica, with the same data. A primary that cannot be reached ends
+///   the scan with its connection error (after the keys already
+///   returned): never a silent early end. The promoted replica is not
+///   scanned in its place; start a new scan.
 ///
 /// ```no_run
 /// # async fn demo(cluster: redis_typed::cluster::ClusterClient) -> redis_typed::Result<()> {
@@ -35,6 +51,7 @@ pub struct ClusterScan<T: Transport, C: CredentialProvider> {
     cursor: String,
     pattern: Option<String>,
     count: Option<u64>,
+    kind: Option<String>,
 }
 
 impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
@@ -50,7 +67,16 @@ impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
             cursor: "0".into(),
             pattern: pattern.map(str::to_owned),
             count,
+            kind: None,
         }
+    }
+
+    /// `TYPE key_type`: only keys of this type (`"string"`, `"list"`,
+    /// `"set"`, `"zset"`, `"hash"`, `"stream"`). Set it before the first
+    /// batch.
+    pub fn kind(mut self, key_type: &str) -> Self {
+        self.kind = Some(key_type.to_owned());
+        self
     }
 
     /// The next non-empty batch of keys; `None` once every primary was
@@ -67,6 +93,9 @@ impl<T: Transport, C: CredentialProvider> ClusterScan<T, C> {
             }
             if let Some(c) = self.count {
                 cmd = cmd.arg("COUNT").arg(&c);
+            }
+            if let Some(t) = &self.kind {
+                cmd = cmd.arg("TYPE").arg(t.as_str());
             }
             let node = self.client.node(addr).await?;
             let (cursor, keys) = node.send(cmd).await?;

@@ -3,6 +3,21 @@
 //! Read from `CLUSTER SHARDS` (Redis 7.0+) or, on older servers,
 //! `CLUSTER SLOTS`. A topology is immutable: changes build a new one, which
 //! replaces the old behind an `Arc`, so readers never wait.
+//!
+//! Plain and TLS ports. A node may serve both; which one a client must use
+//! depends on its transport. What the server tells (checked on 7.0.15):
+//!
+//! | `tls-cluster` | `CLUSTER SHARDS`              | `CLUSTER SLOTS`, `MOVED`, `ASK`   |
+//! |---------------|-------------------------------|-----------------------------------|
+//! | `yes`         | `port` and `tls-port`         | the port of the asking connection's kind |
+//! | `no`          | `port` only (the plain one)   | the plain port, even to TLS clients |
+//!
+//! So [`Topology::from_shards`] picks the port by the `tls` flag it is
+//! given (the cluster client passes [`Transport::is_tls`](crate::transport::Transport::is_tls)
+//! or a `rediss://` configuration), and `CLUSTER SLOTS` and redirections
+//! are taken as they come. A TLS cluster must run with `tls-cluster yes`:
+//! otherwise no reply names the TLS ports, and a TLS client is sent to
+//! plain ports (its handshakes fail there).
 
 use std::collections::HashSet;
 
@@ -57,8 +72,10 @@ fn node_addr(endpoint: Option<&str>, ip: &str, port: u16, asked: &str) -> Server
 
 impl Topology {
     /// Builds the map from a `CLUSTER SHARDS` reply; `asked` is the host of
-    /// the node that answered.
-    pub fn from_shards(shards: &[ClusterShard], asked: &str) -> Topology {
+    /// the node that answered. With `tls`, each node's `tls-port` is used
+    /// (its `port` if it has none), else its `port` (its `tls-port` if it
+    /// has none).
+    pub fn from_shards(shards: &[ClusterShard], asked: &str, tls: bool) -> Topology {
         let mut topology = Topology::default();
         for shard in shards {
             if shard.slots.is_empty() {
@@ -67,7 +84,12 @@ impl Topology {
             let mut primary = None;
             let mut replicas = Vec::new();
             for node in &shard.nodes {
-                let Some(port) = node.port.or(node.tls_port) else {
+                let port = if tls {
+                    node.tls_port.or(node.port)
+                } else {
+                    node.port.or(node.tls_port)
+                };
+                let Some(port) = port else {
                     continue;
                 };
                 let addr = node_addr(Some(&node.endpoint), &node.ip, port, asked);
@@ -89,7 +111,8 @@ impl Topology {
         topology
     }
 
-    /// Builds the map from a `CLUSTER SLOTS` reply.
+    /// Builds the map from a `CLUSTER SLOTS` reply (whose ports are those
+    /// of the asking connection's kind with `tls-cluster yes`).
     pub fn from_slots(ranges: &[ClusterSlotRange], asked: &str) -> Topology {
         let mut topology = Topology::default();
         for range in ranges {
@@ -203,5 +226,82 @@ mod tests {
         assert_eq!(moved.shard_for(8).unwrap().primary, a);
         assert!(moved.with_moved(7, &b).is_none());
         assert_eq!(moved.without_slot(7).covered(), 16383);
+    }
+
+    /// A `CLUSTER SHARDS` reply as 7.0 sends it with `tls-cluster yes`:
+    /// every node lists `port` and `tls-port`; the second shard's replica
+    /// serves TLS only (`port 0`).
+    fn shards_with_both_ports() -> Vec<ClusterShard> {
+        use crate::resp::Value;
+        use crate::types::FromRedisValue;
+        let s = |t: &str| Value::BulkString(t.as_bytes().to_vec().into());
+        let node = |port: Option<i64>, tls_port: i64, role: &str| {
+            let mut fields = vec![(s("id"), s("0123456789012345678901234567890123456789"))];
+            if let Some(p) = port {
+                fields.push((s("port"), Value::Integer(p)));
+            }
+            fields.extend([
+                (s("tls-port"), Value::Integer(tls_port)),
+                (s("ip"), s("127.0.0.1")),
+                (s("endpoint"), s("127.0.0.1")),
+                (s("role"), s(role)),
+                (s("replication-offset"), Value::Integer(1)),
+                (s("health"), s("online")),
+            ]);
+            Value::Map(fields)
+        };
+        let shard = |start: i64, end: i64, nodes: Vec<Value>| {
+            Value::Map(vec![
+                (
+                    s("slots"),
+                    Value::Array(vec![Value::Integer(start), Value::Integer(end)]),
+                ),
+                (s("nodes"), Value::Array(nodes)),
+            ])
+        };
+        let reply = Value::Array(vec![
+            shard(
+                0,
+                8191,
+                vec![
+                    node(Some(7000), 8000, "master"),
+                    node(Some(7001), 8001, "replica"),
+                ],
+            ),
+            shard(
+                8192,
+                16383,
+                vec![
+                    node(Some(7002), 8002, "master"),
+                    node(None, 8003, "replica"),
+                ],
+            ),
+        ]);
+        Vec::<ClusterShard>::from_redis_value(reply).unwrap()
+    }
+
+    #[test]
+    fn shards_give_the_port_of_the_transport_kind() {
+        let shards = shards_with_both_ports();
+        let ports = |t: &Topology| -> Vec<u16> {
+            t.nodes()
+                .into_iter()
+                .map(|a| match a {
+                    ServerAddr::Tcp { port, .. } => *port,
+                    ServerAddr::Unix(_) => unreachable!(),
+                })
+                .collect()
+        };
+        let plain = Topology::from_shards(&shards, "h", false);
+        assert_eq!(plain.covered(), 16384);
+        // A node without a plain port is still reached on its TLS port.
+        assert_eq!(ports(&plain), [7000, 7002, 7001, 8003]);
+        let tls = Topology::from_shards(&shards, "h", true);
+        assert_eq!(tls.covered(), 16384);
+        assert_eq!(ports(&tls), [8000, 8002, 8001, 8003]);
+        assert_eq!(
+            tls.shard_for(0).unwrap().primary,
+            ServerAddr::tcp("127.0.0.1", 8000)
+        );
     }
 }

@@ -34,6 +34,14 @@ pub trait Transport: Clone + Send + Sync + 'static {
 
     /// Opens a stream to `addr`.
     fn connect(&self, addr: &ServerAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send;
+
+    /// True when the streams speak TLS. A hint for layers that choose
+    /// between a server's plain and TLS ports: the cluster client connects
+    /// to each node's TLS port (`tls-port` in `CLUSTER SHARDS`) when it is
+    /// true. Default `false`.
+    fn is_tls(&self) -> bool {
+        false
+    }
 }
 
 pub(crate) fn unsupported(addr: &ServerAddr, transport: &str) -> io::Error {

@@ -259,6 +259,10 @@ impl Transport for TlsTransport {
             )
         })
     }
+
+    fn is_tls(&self) -> bool {
+        true
+    }
 }
 
 /// A TLS handshake failed. Arrives as the inner error of
