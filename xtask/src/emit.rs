@@ -662,8 +662,8 @@ fn imports(code: &str, shared: &BTreeSet<String>) -> String {
             commands.push(n.clone());
         }
     }
-    if has("for_each_pair") {
-        krate.push("use crate::commands::fields::{self, Fields};".into());
+    if has("Fields") {
+        krate.push("use crate::commands::fields::Fields;".into());
     }
     commands.sort();
     match commands.len() {

@@ -16,7 +16,7 @@
 //! Commands not typed yet go through the escape hatch [`Cmd`].
 
 mod cmd;
-mod fields;
+pub(crate) mod fields;
 pub mod marker;
 pub mod marker_data;
 mod options;

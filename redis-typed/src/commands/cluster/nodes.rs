@@ -16,7 +16,8 @@
 
 use std::str::FromStr;
 
-use crate::commands::server::fields::{conversion, parse_field, strip, text};
+use crate::commands::fields::{conversion, strip};
+use crate::commands::server::fields::{parse_field, text};
 use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};

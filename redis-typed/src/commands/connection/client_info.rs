@@ -23,7 +23,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::commands::server::fields::{conversion, parse_field, strip, text};
+use crate::commands::fields::{conversion, strip};
+use crate::commands::server::fields::{parse_field, text};
 use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
