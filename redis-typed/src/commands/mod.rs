@@ -17,6 +17,7 @@
 
 mod cmd;
 pub(crate) mod fields;
+mod multi_pop;
 pub mod marker;
 pub mod marker_data;
 mod options;

@@ -11,9 +11,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::commands::fields::{conversion, strip};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::resp::Value;
-use crate::types::unexpected;
+use crate::types::{unexpected, FromRedisValue};
 
 /// The text of a string reply (bulk, simple or verbatim), invalid UTF-8
 /// replaced by U+FFFD: the text replies (`INFO`, `CLIENT LIST`...) are ASCII,
@@ -26,6 +26,48 @@ pub(crate) fn text<T>(value: Value) -> Result<String> {
         Value::Verbatim { text, .. } => Ok(String::from_utf8_lossy(&text).into_owned()),
         other => Err(unexpected::<T>(&other)),
     }
+}
+
+/// A reply of one text line per item (`CLUSTER NODES`, `CLIENT LIST`),
+/// when exactly one item is expected: a string holding one non-blank line,
+/// parsed as `T`. `what` names an item in errors (`"node"`, `"client"`).
+pub(crate) fn one_line<T: FromStr<Err = Error>>(value: Value, what: &str) -> Result<T> {
+    let text = text::<T>(value)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    match (lines.next(), lines.next()) {
+        (Some(line), None) => line.parse(),
+        (None, _) => Err(conversion::<T>(format!("an empty {what} line"))),
+        (Some(_), Some(_)) => Err(conversion::<T>(format!(
+            "several {what} lines (decode as Vec<{}>)",
+            short_name::<T>()
+        ))),
+    }
+}
+
+/// A reply of one text line per item: a string of lines (blank lines
+/// skipped), or an array whose elements decode one item each (`T`'s own
+/// decoder, normally [`one_line`]). Nil is empty.
+pub(crate) fn lines<T: FromStr<Err = Error> + FromRedisValue>(value: Value) -> Result<Vec<T>> {
+    match strip(value) {
+        v @ (Value::BulkString(_) | Value::SimpleString(_) | Value::Verbatim { .. }) => {
+            text::<Vec<T>>(v)?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::parse)
+                .collect()
+        }
+        Value::Array(items) | Value::Set(items) => {
+            items.into_iter().map(T::from_redis_value).collect()
+        }
+        Value::Nil => Ok(Vec::new()),
+        other => Err(unexpected::<Vec<T>>(&other)),
+    }
+}
+
+/// `T`'s name without its module path.
+fn short_name<T>() -> &'static str {
+    let name = type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
 }
 
 /// Parses `text` as field `name` of `T`.
