@@ -278,7 +278,8 @@ mod tests {
 
     #[test]
     fn items_check_the_length_and_name_the_element() {
-        let mut items = Items::<Sample>::at_least(Value::Array(vec![Value::Integer(1)]), 1).unwrap();
+        let mut items =
+            Items::<Sample>::at_least(Value::Array(vec![Value::Integer(1)]), 1).unwrap();
         assert_eq!(items.required::<i64>("id").unwrap(), 1);
         let err = items.required::<i64>("time").unwrap_err().to_string();
         assert!(err.contains("element 1 (time)"), "{err}");

@@ -17,9 +17,9 @@
 
 mod cmd;
 pub(crate) mod fields;
-mod multi_pop;
 pub mod marker;
 pub mod marker_data;
+mod multi_pop;
 mod options;
 pub mod registry;
 #[cfg(test)]

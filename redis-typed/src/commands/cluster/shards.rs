@@ -25,7 +25,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use crate::commands::fields::{Fields, conversion};
+use crate::commands::fields::{conversion, Fields};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

@@ -24,8 +24,8 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
+use crate::commands::fields::{conversion, strip, Items};
 use crate::commands::marker_data::{GeoNames, GeoReply, GeoWithInfo};
-use crate::commands::fields::{Items, conversion, strip};
 use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;

@@ -58,7 +58,10 @@ impl<R> fmt::Debug for FunctionCall<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Arguments may be secrets: show counts only.
         self.args
-            .debug_counts(f.debug_struct("FunctionCall").field("function", &self.function))
+            .debug_counts(
+                f.debug_struct("FunctionCall")
+                    .field("function", &self.function),
+            )
             .field("read_only", &self.read_only)
             .finish()
     }

@@ -62,9 +62,9 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use super::script_args::ScriptArgs;
 use crate::auth::CredentialProvider;
 use crate::client::Client;
-use super::script_args::ScriptArgs;
 use crate::commands::{Cmd, Command};
 use crate::connection::Connection;
 use crate::error::{ErrorKind, Result};
@@ -178,7 +178,10 @@ impl<R> fmt::Debug for ScriptInvocation<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Arguments may be secrets: show counts only.
         self.args
-            .debug_counts(f.debug_struct("ScriptInvocation").field("sha1", &self.script.sha1()))
+            .debug_counts(
+                f.debug_struct("ScriptInvocation")
+                    .field("sha1", &self.script.sha1()),
+            )
             .field("read_only", &self.read_only)
             .finish()
     }

@@ -20,7 +20,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use crate::commands::fields::{Fields, field, strip};
+use crate::commands::fields::{field, strip, Fields};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

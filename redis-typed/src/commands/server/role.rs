@@ -18,7 +18,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use crate::commands::fields::{Items, conversion};
+use crate::commands::fields::{conversion, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

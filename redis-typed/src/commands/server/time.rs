@@ -13,7 +13,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::commands::fields::{Items, conversion};
+use crate::commands::fields::{conversion, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

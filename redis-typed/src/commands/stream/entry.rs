@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use bytes::Bytes;
 
-use crate::commands::fields::{Items, strip};
+use crate::commands::fields::{strip, Items};
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
 use crate::types::{unexpected, FromRedisValue, SingleArg, ToRedisArgs};

@@ -7,8 +7,8 @@ use bytes::Bytes;
 
 use super::entry::{StreamFields, StreamId};
 use crate::commands::fields::Items;
-use crate::commands::stream::fields::arg_bytes;
 use crate::commands::marker_data::{AutoClaimReply, ClaimReply, Entries, JustId};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

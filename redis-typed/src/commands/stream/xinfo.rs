@@ -12,8 +12,8 @@ use bytes::Bytes;
 
 use super::entry::{StreamEntry, StreamFields, StreamId};
 use crate::commands::fields::{Fields, Items};
-use crate::commands::stream::fields::arg_bytes;
 use crate::commands::marker_data::{Full, StreamInfoReply, Summary};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

@@ -5,8 +5,8 @@ use bytes::Bytes;
 
 use super::entry::StreamId;
 use crate::commands::fields::Items;
-use crate::commands::stream::fields::arg_bytes;
 use crate::commands::marker_data::{Extended, PendingReply, Summary};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

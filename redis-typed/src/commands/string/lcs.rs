@@ -4,8 +4,8 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
-use crate::commands::marker_data::{LcsIdx, LcsLen, LcsReply, LcsString};
 use crate::commands::fields::{Fields, Items};
+use crate::commands::marker_data::{LcsIdx, LcsLen, LcsReply, LcsString};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
