@@ -18,7 +18,7 @@
 
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
-use crate::types::{unexpected, RedisKey, SingleArg};
+use crate::types::{into_pairs, unexpected, RedisKey, SingleArg};
 
 /// A value that can be a hash field's value: it writes exactly one
 /// argument, so names and values stay paired. Every [`SingleArg`] is one.
@@ -80,58 +80,17 @@ pub trait ReadFields: Sized {
 
 /// Decodes a named-field struct from a map-shaped reply: a RESP3 map, a
 /// RESP2 flat `name value name value` array, or an array of `[name, value]`
-/// pairs (nil is an empty map, as for `HashMap`). Entries whose name is not
-/// a string, or not a field, are ignored. One pass; nothing is allocated.
+/// pairs (nil is an empty map, as for `HashMap`: the same walk,
+/// [`crate::types::into_pairs`]). Entries whose name is not a string, or
+/// not a field, are ignored. One pass; nothing is allocated.
 pub fn read_fields<T: ReadFields>(value: Value) -> Result<T> {
     let mut builder = T::builder();
-    match strip(value) {
-        Value::Map(entries) => {
-            for (name, value) in entries {
-                offer::<T>(&mut builder, &name, value)?;
-            }
+    for (name, value) in into_pairs::<T>(value)? {
+        if let Some(name) = text(&name) {
+            T::take_field(&mut builder, name, value)?;
         }
-        Value::Array(items) | Value::Set(items) | Value::Push(items) => {
-            if !items.is_empty() && items.iter().all(is_pair) {
-                for pair in items {
-                    if let Value::Array(pair) | Value::Set(pair) | Value::Push(pair) = strip(pair) {
-                        let mut pair = pair.into_iter();
-                        if let (Some(name), Some(value)) = (pair.next(), pair.next()) {
-                            offer::<T>(&mut builder, &name, value)?;
-                        }
-                    }
-                }
-            } else if items.len() % 2 == 0 {
-                let mut items = items.into_iter();
-                while let (Some(name), Some(value)) = (items.next(), items.next()) {
-                    offer::<T>(&mut builder, &name, value)?;
-                }
-            } else {
-                return Err(Error::Conversion {
-                    expected: std::any::type_name::<T>(),
-                    received: format!(
-                        "array of {} elements (odd length, not field/value pairs)",
-                        items.len()
-                    ),
-                });
-            }
-        }
-        Value::Nil => {}
-        other => return Err(unexpected::<T>(&other)),
     }
     T::finish(builder)
-}
-
-#[inline]
-fn offer<T: ReadFields>(builder: &mut T::Builder, name: &Value, value: Value) -> Result<()> {
-    if let Some(name) = text(name) {
-        T::take_field(builder, name, value)?;
-    }
-    Ok(())
-}
-
-/// True when `v` is an array (or set, push) of exactly two elements.
-fn is_pair(v: &Value) -> bool {
-    matches!(strip_ref(v), Value::Array(p) | Value::Set(p) | Value::Push(p) if p.len() == 2)
 }
 
 /// The elements of a tuple struct's reply: an array (or set, push) of
@@ -176,7 +135,7 @@ pub fn text(value: &Value) -> Option<&[u8]> {
 
 /// The error for a map without the required field `field` of `T`.
 #[cold]
-pub fn missing_field<T>(field: &'static str) -> Error {
+pub fn missing_field<T>(field: &str) -> Error {
     Error::Conversion {
         expected: std::any::type_name::<T>(),
         received: format!("map without required field `{field}`"),
@@ -186,7 +145,7 @@ pub fn missing_field<T>(field: &'static str) -> Error {
 /// Adds the field's name to a conversion error from decoding field `field`
 /// of `T`; other errors (a server error reply) are returned unchanged.
 #[cold]
-pub fn field_error<T>(field: &'static str, err: Error) -> Error {
+pub fn field_error<T>(field: &str, err: Error) -> Error {
     match err {
         Error::Conversion { expected, received } => Error::Conversion {
             expected,

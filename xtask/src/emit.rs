@@ -543,69 +543,121 @@ fn command_impls(cmd: &Command, ty: &str, plan: &Plan, reply: &Reply) -> String 
         .collect();
     match plan.flag {
         None => command_impl(
-            cmd,
-            ty,
             &bounds,
             &format!("{ty}{}", args_of(plan, reply, None, None)),
             &reply.ty,
-            plan,
-            false,
+            &write_body(cmd, plan, Flagged::No),
+            &keys_body(plan),
+            cmd.read_only(),
         ),
         Some(flag) => {
+            // A body long enough to count as a copy (six lines, what
+            // `duplicates` reports) is emitted once, in an inherent method
+            // both forms call, with the flag's lines under `if <const>`.
+            let long = write_body(cmd, plan, Flagged::Yes).lines().count() >= 6;
+            let (shared, write, keys) = match konst(plan).filter(|_| long) {
+                Some(k) => {
+                    let mut header = bounds.clone();
+                    header.push(format!("const {k}: bool"));
+                    let mut shared = format!(
+                        "impl{} {ty}{} {{\n    /// Writes the command: one body for both values of `{k}`.\n    \
+                         fn write_command<W: ArgWriter + ?Sized>(&self, out: &mut W) {{\n{}    }}\n",
+                        angle(&header),
+                        args_of(plan, reply, None, None),
+                        write_body(cmd, plan, Flagged::Const(k)),
+                    );
+                    let keys = if plan.keys.is_empty() {
+                        String::new()
+                    } else {
+                        shared += &format!(
+                            "\n    /// Names every key of the command.\n    \
+                             fn for_each_command_key(&self, f: &mut dyn FnMut(&[u8])) {{\n{}    }}\n",
+                            keys_body(plan)
+                        );
+                        "        self.for_each_command_key(f)\n".to_owned()
+                    };
+                    shared += "}\n\n";
+                    (shared, None, keys)
+                }
+                None => (String::new(), Some(()), keys_body(plan)),
+            };
+            let body = |flagged: bool| match write {
+                None => "        self.write_command(out)\n".to_owned(),
+                Some(()) if flagged => write_body(cmd, plan, Flagged::Yes),
+                Some(()) => write_body(cmd, plan, Flagged::No),
+            };
             let plain = command_impl(
-                cmd,
-                ty,
                 &bounds,
                 &format!("{ty}{}", args_of(plan, reply, Some("false"), None)),
                 flag.plain,
-                plan,
-                false,
+                &body(false),
+                &keys,
+                cmd.read_only(),
             );
             let flagged = command_impl(
-                cmd,
-                ty,
                 &bounds,
                 &format!("{ty}{}", args_of(plan, reply, Some("true"), None)),
                 flag.flagged,
-                plan,
-                true,
+                &body(true),
+                &keys,
+                cmd.read_only(),
             );
-            format!("{plain}\n{flagged}")
+            format!("{shared}{plain}\n{flagged}")
         }
     }
 }
 
-fn command_impl(
-    cmd: &Command,
-    _ty: &str,
-    bounds: &[String],
-    self_ty: &str,
-    response: &str,
-    plan: &Plan,
-    flagged: bool,
-) -> String {
-    let mut out = format!("impl{} Command for {self_ty} {{\n", angle(bounds));
-    out += &format!("    type Response = {response};\n\n");
-    out += "    fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {\n";
+/// Whether the reply flag's lines are written.
+#[derive(Clone, Copy)]
+enum Flagged {
+    /// Not written.
+    No,
+    /// Written.
+    Yes,
+    /// Written under `if <const>`.
+    Const(&'static str),
+}
+
+/// The lines that write the command: its name, then its arguments.
+fn write_body(cmd: &Command, plan: &Plan, flagged: Flagged) -> String {
+    let mut out = String::new();
     for word in cmd.name_words() {
         out += &format!("        out.write_arg(b{word:?});\n");
     }
     for w in &plan.write {
-        match w {
-            Write::Line(l) => out += &format!("{l}\n"),
-            Write::Flag(l) if flagged => out += &format!("{l}\n"),
-            Write::Flag(_) => {}
+        match (w, flagged) {
+            (Write::Line(l), _) | (Write::Flag(l), Flagged::Yes) => out += &format!("{l}\n"),
+            (Write::Flag(l), Flagged::Const(k)) => out += &format!("if {k} {{\n{l}\n}}\n"),
+            (Write::Flag(_), Flagged::No) => {}
         }
     }
+    out
+}
+
+/// The lines that name the command's keys (empty: none).
+fn keys_body(plan: &Plan) -> String {
+    plan.keys.iter().map(|k| format!("{k}\n")).collect()
+}
+
+fn command_impl(
+    bounds: &[String],
+    self_ty: &str,
+    response: &str,
+    write: &str,
+    keys: &str,
+    read_only: bool,
+) -> String {
+    let mut out = format!("impl{} Command for {self_ty} {{\n", angle(bounds));
+    out += &format!("    type Response = {response};\n\n");
+    out += "    fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {\n";
+    out += write;
     out += "    }\n";
-    if !plan.keys.is_empty() {
+    if !keys.is_empty() {
         out += "\n    fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {\n";
-        for k in &plan.keys {
-            out += &format!("{k}\n");
-        }
+        out += keys;
         out += "    }\n";
     }
-    if cmd.read_only() {
+    if read_only {
         out += "\n    fn read_only(&self) -> bool {\n        true\n    }\n";
     }
     out += "}\n";
@@ -662,8 +714,8 @@ fn imports(code: &str, shared: &BTreeSet<String>) -> String {
             commands.push(n.clone());
         }
     }
-    if has("for_each_pair") {
-        krate.push("use crate::commands::fields::{self, Fields};".into());
+    if has("Fields") {
+        krate.push("use crate::commands::fields::Fields;".into());
     }
     commands.sort();
     match commands.len() {

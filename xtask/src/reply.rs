@@ -287,7 +287,7 @@ impl Mapper {
         code += "}\n\n";
         code += &format!(
             "impl FromRedisValue for {name} {{\n    fn from_redis_value(value: Value) -> Result<Self> {{\n        \
-             let mut reply = Fields::<Self>::new();\n        fields::for_each_pair::<Self>(value, |name, value| reply.put(name, value))?;\n        Ok({name} {{\n"
+             let mut reply = Fields::<Self>::new(value)?;\n        Ok({name} {{\n"
         );
         for (key, field, _, required, _) in &fields {
             let get = if *required { "required" } else { "optional" };
@@ -457,7 +457,7 @@ mod tests {
         assert!(code.contains("pub struct TestReply {"), "{code}");
         assert!(code.contains("pub id: i64,"), "{code}");
         assert!(code.contains("pub last_name: Option<String>,"), "{code}");
-        assert!(code.contains("fields::for_each_pair::<Self>"), "{code}");
+        assert!(code.contains("Fields::<Self>::new(value)?"), "{code}");
         assert!(code.contains("id: reply.required(\"id\")?"), "{code}");
         assert!(
             code.contains("last_name: reply.optional(\"last-name\")?"),

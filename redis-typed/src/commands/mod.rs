@@ -16,9 +16,10 @@
 //! Commands not typed yet go through the escape hatch [`Cmd`].
 
 mod cmd;
-mod fields;
+pub(crate) mod fields;
 pub mod marker;
 pub mod marker_data;
+mod multi_pop;
 mod options;
 pub mod registry;
 #[cfg(test)]

@@ -758,3 +758,29 @@ fn commands_by_reference() {
     let cmd = Incr::new("n");
     check(&&cmd, &["INCR", "n"], &["n"], false);
 }
+
+#[test]
+fn sort_writes_both_reply_forms_from_one_body() {
+    let plain = Sort::<_, Bytes>::new("k")
+        .by("w_*")
+        .limit(0, 2)
+        .desc()
+        .alpha();
+    check(
+        &plain,
+        &["SORT", "k", "BY", "w_*", "LIMIT", "0", "2", "DESC", "ALPHA"],
+        &["k"],
+        false,
+    );
+    assert_response::<Vec<Option<Bytes>>, _>(&plain);
+    let stored = plain.store("dst");
+    check(
+        &stored,
+        &[
+            "SORT", "k", "BY", "w_*", "LIMIT", "0", "2", "DESC", "ALPHA", "STORE", "dst",
+        ],
+        &["k", "dst"],
+        false,
+    );
+    assert_response::<i64, _>(&stored);
+}

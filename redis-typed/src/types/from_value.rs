@@ -117,7 +117,7 @@ pub(crate) fn decode_vec<T: FromRedisValue>(value: Value) -> Result<Vec<T>> {
 }
 
 /// Key/value pairs out of a map-shaped reply, whatever the protocol.
-enum Pairs {
+pub(crate) enum Pairs {
     /// A RESP3 map.
     Map(std::vec::IntoIter<(Value, Value)>),
     /// A RESP2 flat array `k v k v`.
@@ -168,7 +168,7 @@ fn is_pair(v: &Value) -> bool {
 /// Reads a map-shaped reply as pairs, for decoding into `T`: a RESP3 map, an
 /// array whose elements are all `[k, v]` pairs, or a flat array of even
 /// length. Nil is an empty map.
-fn into_pairs<T>(value: Value) -> Result<Pairs> {
+pub(crate) fn into_pairs<T>(value: Value) -> Result<Pairs> {
     match strip(value) {
         Value::Map(entries) => Ok(Pairs::Map(entries.into_iter())),
         Value::Array(items) | Value::Set(items) | Value::Push(items) => {

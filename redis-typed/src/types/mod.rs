@@ -42,6 +42,7 @@ mod single;
 mod tests;
 mod to_args;
 
+pub(crate) use from_value::into_pairs;
 pub use key::RedisKey;
 pub use single::SingleArg;
 

@@ -18,7 +18,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use crate::commands::server::fields::{conversion, parse_field, text};
+use crate::commands::fields::conversion;
+use crate::commands::server::fields::{parse_field, text};
 use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};

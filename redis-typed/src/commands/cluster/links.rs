@@ -19,7 +19,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use crate::commands::server::fields::Fields;
+use crate::commands::fields::Fields;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -148,7 +148,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("ClusterLink") && err.contains("\"direction\""),
+            err.contains("ClusterLink") && err.contains("`direction`"),
             "{err}"
         );
     }

@@ -16,11 +16,12 @@
 
 use std::str::FromStr;
 
-use crate::commands::server::fields::{conversion, parse_field, strip, text};
+use crate::commands::fields::conversion;
+use crate::commands::server::fields::{lines, one_line, parse_field};
 use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
-use crate::types::{unexpected, FromRedisValue};
+use crate::types::FromRedisValue;
 
 // -------------------------------------------------------- CLUSTER NODES
 
@@ -269,34 +270,13 @@ impl FromStr for ClusterNode {
 impl FromRedisValue for ClusterNode {
     /// One line of text (verbatim or bulk string).
     fn from_redis_value(value: Value) -> Result<Self> {
-        let text = text::<ClusterNode>(value)?;
-        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-        match (lines.next(), lines.next()) {
-            (Some(line), None) => line.parse(),
-            (None, _) => Err(conversion::<ClusterNode>("an empty node line")),
-            (Some(_), Some(_)) => Err(conversion::<ClusterNode>(
-                "several node lines (decode as Vec<ClusterNode>)",
-            )),
-        }
+        one_line(value, "node")
     }
 
     /// `CLUSTER NODES`' text, one node per line; or `CLUSTER REPLICAS`'
     /// array of lines.
     fn from_redis_value_vec(value: Value) -> Result<Vec<Self>> {
-        match strip(value) {
-            v @ (Value::BulkString(_) | Value::SimpleString(_) | Value::Verbatim { .. }) => {
-                let text = text::<Vec<ClusterNode>>(v)?;
-                text.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::parse)
-                    .collect()
-            }
-            Value::Array(items) | Value::Set(items) => {
-                items.into_iter().map(Self::from_redis_value).collect()
-            }
-            Value::Nil => Ok(Vec::new()),
-            other => Err(unexpected::<Vec<ClusterNode>>(&other)),
-        }
+        lines(value)
     }
 }
 

@@ -25,7 +25,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use crate::commands::server::fields::{conversion, Fields};
+use crate::commands::fields::{conversion, Fields};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -246,7 +246,7 @@ mod tests {
         );
         let no_id = Value::Map(vec![(bulk("port"), Value::Integer(1))]);
         let err = ShardNode::from_redis_value(no_id).unwrap_err().to_string();
-        assert!(err.contains("ShardNode") && err.contains("\"id\""), "{err}");
+        assert!(err.contains("ShardNode") && err.contains("`id`"), "{err}");
         let slot_too_big = Value::Map(vec![
             (
                 bulk("slots"),

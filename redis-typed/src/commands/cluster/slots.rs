@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use crate::commands::server::fields::Items;
+use crate::commands::fields::Items;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -86,19 +86,19 @@ pub struct SlotNode {
 
 impl FromRedisValue for SlotNode {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<SlotNode>::new(value, 2)?;
+        let mut items = Items::<SlotNode>::at_least(value, 2)?;
         Ok(SlotNode {
             endpoint: items.optional("endpoint")?,
             port: items.required("port")?,
-            id: items.optional("id")?.unwrap_or_default(),
-            metadata: items.optional("metadata")?.unwrap_or_default(),
+            id: items.or_default("id")?,
+            metadata: items.or_default("metadata")?,
         })
     }
 }
 
 impl FromRedisValue for ClusterSlotRange {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<ClusterSlotRange>::new(value, 3)?;
+        let mut items = Items::<ClusterSlotRange>::at_least(value, 3)?;
         let start = items.required("start")?;
         let end = items.required("end")?;
         let primary = items.required("primary")?;
@@ -165,6 +165,6 @@ mod tests {
         let err = ClusterSlotRange::from_redis_value(bad_node)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("\"primary\""), "{err}");
+        assert!(err.contains("`primary`"), "{err}");
     }
 }

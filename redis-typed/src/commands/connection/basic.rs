@@ -26,14 +26,14 @@
 //! assert!(!format!("{:?}", Auth::new("s3cret")).contains("s3cret"));
 //! ```
 
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use bytes::Bytes;
 
 use crate::auth::Secret;
+use crate::commands::fields::Fields;
 use crate::commands::Command;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
 use crate::types::{FromRedisValue, SingleArg, ToRedisArgs};
 
@@ -226,40 +226,6 @@ pub struct ModuleInfo {
     pub args: Vec<String>,
 }
 
-/// A map-shaped reply's fields by name, for decoding into `T`.
-struct Fields<T> {
-    map: HashMap<String, Value>,
-    _target: PhantomData<fn() -> T>,
-}
-
-impl<T> Fields<T> {
-    fn new(value: Value) -> Result<Self> {
-        Ok(Fields {
-            map: HashMap::from_redis_value(value)?,
-            _target: PhantomData,
-        })
-    }
-
-    /// A required field.
-    fn required<F: FromRedisValue>(&mut self, name: &str) -> Result<F> {
-        match self.map.remove(name) {
-            Some(value) => F::from_redis_value(value),
-            None => Err(Error::Conversion {
-                expected: std::any::type_name::<T>(),
-                received: format!("a map without {name:?}"),
-            }),
-        }
-    }
-
-    /// An optional field: absent or nil is `F::default()`.
-    fn optional<F: FromRedisValue + Default>(&mut self, name: &str) -> Result<F> {
-        match self.map.remove(name) {
-            Some(value) if !value.is_nil() => F::from_redis_value(value),
-            _ => Ok(F::default()),
-        }
-    }
-}
-
 impl FromRedisValue for HelloReply {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut fields = Fields::<HelloReply>::new(value)?;
@@ -268,9 +234,9 @@ impl FromRedisValue for HelloReply {
             version: fields.required("version")?,
             proto: fields.required("proto")?,
             id: fields.required("id")?,
-            mode: fields.optional("mode")?,
-            role: fields.optional("role")?,
-            modules: fields.optional("modules")?,
+            mode: fields.or_default("mode")?,
+            role: fields.or_default("role")?,
+            modules: fields.or_default("modules")?,
         })
     }
 }
@@ -280,9 +246,9 @@ impl FromRedisValue for ModuleInfo {
         let mut fields = Fields::<ModuleInfo>::new(value)?;
         Ok(ModuleInfo {
             name: fields.required("name")?,
-            version: fields.optional("ver")?,
+            version: fields.or_default("ver")?,
             path: fields.optional("path")?,
-            args: fields.optional("args")?,
+            args: fields.or_default("args")?,
         })
     }
 }

@@ -23,11 +23,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::commands::server::fields::{conversion, parse_field, strip, text};
+use crate::commands::fields::conversion;
+use crate::commands::server::fields::{lines, one_line, parse_field};
 use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
-use crate::types::{unexpected, FromRedisValue};
+use crate::types::FromRedisValue;
 
 // ---------------------------------------------------------- CLIENT INFO
 
@@ -321,33 +322,12 @@ impl FromStr for ClientInfoReply {
 impl FromRedisValue for ClientInfoReply {
     /// One line of text (verbatim or bulk string).
     fn from_redis_value(value: Value) -> Result<Self> {
-        let text = text::<ClientInfoReply>(value)?;
-        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-        match (lines.next(), lines.next()) {
-            (Some(line), None) => line.parse(),
-            (None, _) => Err(conversion::<ClientInfoReply>("an empty client line")),
-            (Some(_), Some(_)) => Err(conversion::<ClientInfoReply>(
-                "several client lines (decode as Vec<ClientInfoReply>)",
-            )),
-        }
+        one_line(value, "client")
     }
 
     /// `CLIENT LIST`'s text, one client per line; also an array of lines.
     fn from_redis_value_vec(value: Value) -> Result<Vec<Self>> {
-        match strip(value) {
-            v @ (Value::BulkString(_) | Value::SimpleString(_) | Value::Verbatim { .. }) => {
-                let text = text::<Vec<ClientInfoReply>>(v)?;
-                text.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::parse)
-                    .collect()
-            }
-            Value::Array(items) | Value::Set(items) => {
-                items.into_iter().map(Self::from_redis_value).collect()
-            }
-            Value::Nil => Ok(Vec::new()),
-            other => Err(unexpected::<Vec<ClientInfoReply>>(&other)),
-        }
+        lines(value)
     }
 }
 

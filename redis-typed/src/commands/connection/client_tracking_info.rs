@@ -19,7 +19,7 @@
 
 use bytes::Bytes;
 
-use crate::commands::server::fields::Fields;
+use crate::commands::fields::Fields;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -122,6 +122,6 @@ mod tests {
         let err = ClientTrackingInfoReply::from_redis_value(reply)
             .unwrap_err()
             .to_string();
-        assert!(err.contains("ClientTrackingInfoReply") && err.contains("\"redirect\""));
+        assert!(err.contains("ClientTrackingInfoReply") && err.contains("`redirect`"));
     }
 }

@@ -3,7 +3,8 @@
 
 use bytes::Bytes;
 
-use crate::commands::stream::fields::{arg_bytes, Items};
+use crate::commands::fields::Items;
+use crate::commands::stream::fields::arg_bytes;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
 use crate::types::{FromRedisValue, SingleArg};
@@ -40,8 +41,8 @@ impl<T: FromRedisValue> FromRedisValue for ScanPage<T> {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 2, 2)?;
         Ok(ScanPage {
-            cursor: items.next("cursor")?,
-            items: items.next("items")?,
+            cursor: items.required("cursor")?,
+            items: items.required("items")?,
         })
     }
 }

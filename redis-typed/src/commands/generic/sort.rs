@@ -112,10 +112,9 @@ impl<K, R> Sort<K, R, false> {
     }
 }
 
-impl<K: RedisKey, R: FromRedisValue> Command for Sort<K, R, false> {
-    type Response = Vec<Option<R>>;
-
-    fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
+impl<K: RedisKey, R: FromRedisValue, const STORE: bool> Sort<K, R, STORE> {
+    /// Writes the command: one body for both values of `STORE`.
+    fn write_command<W: ArgWriter + ?Sized>(&self, out: &mut W) {
         out.write_arg(b"SORT");
         self.key.write_redis_args(out);
         if let Some(by_pattern) = &self.by_pattern {
@@ -143,7 +142,8 @@ impl<K: RedisKey, R: FromRedisValue> Command for Sort<K, R, false> {
         }
     }
 
-    fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
+    /// Names every key of the command.
+    fn for_each_command_key(&self, f: &mut dyn FnMut(&[u8])) {
         f(self.key.key_bytes());
         if let Some(destination) = &self.destination {
             f(destination.key_bytes());
@@ -151,42 +151,27 @@ impl<K: RedisKey, R: FromRedisValue> Command for Sort<K, R, false> {
     }
 }
 
+impl<K: RedisKey, R: FromRedisValue> Command for Sort<K, R, false> {
+    type Response = Vec<Option<R>>;
+
+    fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
+        self.write_command(out)
+    }
+
+    fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
+        self.for_each_command_key(f)
+    }
+}
+
 impl<K: RedisKey, R: FromRedisValue> Command for Sort<K, R, true> {
     type Response = i64;
 
     fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
-        out.write_arg(b"SORT");
-        self.key.write_redis_args(out);
-        if let Some(by_pattern) = &self.by_pattern {
-            out.write_arg(b"BY");
-            out.write_arg(by_pattern.as_bytes());
-        }
-        if let Some(limit) = &self.limit {
-            out.write_arg(b"LIMIT");
-            out.write_i64(limit.0);
-            out.write_i64(limit.1);
-        }
-        for get_pattern in &self.get_patterns {
-            out.write_arg(b"GET");
-            out.write_arg(get_pattern.as_bytes());
-        }
-        if let Some(order) = &self.order {
-            order.write(out);
-        }
-        if self.alpha {
-            out.write_arg(b"ALPHA");
-        }
-        if let Some(destination) = &self.destination {
-            out.write_arg(b"STORE");
-            destination.write_redis_args(out);
-        }
+        self.write_command(out)
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
-        f(self.key.key_bytes());
-        if let Some(destination) = &self.destination {
-            f(destination.key_bytes());
-        }
+        self.for_each_command_key(f)
     }
 }
 

@@ -24,8 +24,9 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
+use crate::commands::fields::{conversion, strip, Items};
 use crate::commands::marker_data::{GeoNames, GeoReply, GeoWithInfo};
-use crate::commands::stream::fields::{arg_bytes, shape_error, strip, Items};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -125,8 +126,8 @@ impl FromRedisValue for GeoCoord {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 2, 2)?;
         Ok(GeoCoord {
-            longitude: items.next("longitude")?,
-            latitude: items.next("latitude")?,
+            longitude: items.required("longitude")?,
+            latitude: items.required("latitude")?,
         })
     }
 }
@@ -154,7 +155,7 @@ impl<V: FromRedisValue> FromRedisValue for GeoMatch<V> {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 1, 4)?;
         let mut found = GeoMatch {
-            name: items.next("name")?,
+            name: items.required("name")?,
             dist: None,
             hash: None,
             coord: None,
@@ -168,7 +169,7 @@ impl<V: FromRedisValue> FromRedisValue for GeoMatch<V> {
                 }
                 Value::Error(message) => return Err(unexpected::<Self>(&Value::Error(message))),
                 other => {
-                    return Err(shape_error::<Self>(format!(
+                    return Err(conversion::<Self>(format!(
                         "{} after the name (expected a distance, hash or position)",
                         other.summary()
                     )))

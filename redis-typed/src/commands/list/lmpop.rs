@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
+use crate::commands::multi_pop::MultiPop;
 use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey};
@@ -19,9 +20,7 @@ use crate::types::{FromRedisValue, RedisKey};
 #[derive(Debug, Clone)]
 #[must_use = "a command does nothing until it is sent"]
 pub struct LMPop<K, V = Bytes> {
-    keys: Vec<K>,
-    side: &'static [u8],
-    count: Option<u64>,
+    pop: MultiPop<K>,
     _reply: PhantomData<fn() -> V>,
 }
 
@@ -38,35 +37,15 @@ impl<K: RedisKey, V: FromRedisValue> LMPop<K, V> {
 
     fn with_side(keys: impl IntoIterator<Item = K>, side: &'static [u8]) -> Self {
         LMPop {
-            keys: keys.into_iter().collect(),
-            side,
-            count: None,
+            pop: MultiPop::new(keys, side),
             _reply: PhantomData,
         }
     }
 
     /// `COUNT count`: pop up to `count` elements (from one list).
     pub fn count(mut self, count: u64) -> Self {
-        self.count = Some(count);
+        self.pop.count(count);
         self
-    }
-}
-
-/// Writes `numkeys key [key ...] side [COUNT count]`.
-fn write_pop<K: RedisKey, W: ArgWriter + ?Sized>(
-    out: &mut W,
-    keys: &[K],
-    side: &[u8],
-    count: Option<u64>,
-) {
-    out.write_u64(keys.len() as u64);
-    for key in keys {
-        key.write_redis_args(out);
-    }
-    out.write_arg(side);
-    if let Some(count) = count {
-        out.write_arg(b"COUNT");
-        out.write_u64(count);
     }
 }
 
@@ -75,13 +54,11 @@ impl<K: RedisKey, V: FromRedisValue> Command for LMPop<K, V> {
 
     fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
         out.write_arg(b"LMPOP");
-        write_pop(out, &self.keys, self.side, self.count);
+        self.pop.write_args(out);
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
-        for key in &self.keys {
-            f(key.key_bytes());
-        }
+        self.pop.for_each_key(f)
     }
 }
 
@@ -118,7 +95,7 @@ impl<K: RedisKey, V: FromRedisValue> BLMPop<K, V> {
 
     /// `COUNT count`: pop up to `count` elements (from one list).
     pub fn count(mut self, count: u64) -> Self {
-        self.inner.count = Some(count);
+        self.inner.pop.count(count);
         self
     }
 }
@@ -129,7 +106,7 @@ impl<K: RedisKey, V: FromRedisValue> Command for BLMPop<K, V> {
     fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
         out.write_arg(b"BLMPOP");
         out.write_f64(self.timeout);
-        write_pop(out, &self.inner.keys, self.inner.side, self.inner.count);
+        self.inner.pop.write_args(out);
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {

@@ -27,6 +27,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use super::script_args::ScriptArgs;
 use crate::commands::{Cmd, Command};
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey, ToRedisArgs};
@@ -37,8 +38,7 @@ use crate::Value;
 /// [`returning`](Self::returning) names the type).
 pub struct FunctionCall<R = Value> {
     function: String,
-    keys: Vec<Vec<u8>>,
-    args: Vec<Vec<u8>>,
+    args: ScriptArgs,
     read_only: bool,
     _response: PhantomData<fn() -> R>,
 }
@@ -47,7 +47,6 @@ impl<R> Clone for FunctionCall<R> {
     fn clone(&self) -> Self {
         FunctionCall {
             function: self.function.clone(),
-            keys: self.keys.clone(),
             args: self.args.clone(),
             read_only: self.read_only,
             _response: PhantomData,
@@ -58,21 +57,13 @@ impl<R> Clone for FunctionCall<R> {
 impl<R> fmt::Debug for FunctionCall<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Arguments may be secrets: show counts only.
-        f.debug_struct("FunctionCall")
-            .field("function", &self.function)
-            .field("keys", &self.keys.len())
-            .field("args", &self.args.len())
+        self.args
+            .debug_counts(
+                f.debug_struct("FunctionCall")
+                    .field("function", &self.function),
+            )
             .field("read_only", &self.read_only)
             .finish()
-    }
-}
-
-/// Collects the argument(s) one value writes.
-struct Collect<'a>(&'a mut Vec<Vec<u8>>);
-
-impl ArgWriter for Collect<'_> {
-    fn write_arg(&mut self, arg: &[u8]) {
-        self.0.push(arg.to_vec());
     }
 }
 
@@ -81,8 +72,7 @@ impl FunctionCall<Value> {
     pub fn new(function: impl Into<String>) -> Self {
         FunctionCall {
             function: function.into(),
-            keys: Vec::new(),
-            args: Vec::new(),
+            args: ScriptArgs::default(),
             read_only: false,
             _response: PhantomData,
         }
@@ -92,13 +82,13 @@ impl FunctionCall<Value> {
 impl<R> FunctionCall<R> {
     /// Adds a key (`keys[n]` in the function; used for cluster routing).
     pub fn key<K: RedisKey + ?Sized>(mut self, key: &K) -> Self {
-        self.keys.push(key.key_bytes().to_vec());
+        self.args.key(key);
         self
     }
 
     /// Adds argument(s) (`args[n]` in the function).
     pub fn arg<A: ToRedisArgs + ?Sized>(mut self, arg: &A) -> Self {
-        arg.write_redis_args(&mut Collect(&mut self.args));
+        self.args.arg(arg);
         self
     }
 
@@ -115,7 +105,6 @@ impl<R> FunctionCall<R> {
     pub fn returning<T: FromRedisValue>(self) -> FunctionCall<T> {
         FunctionCall {
             function: self.function,
-            keys: self.keys,
             args: self.args,
             read_only: self.read_only,
             _response: PhantomData,
@@ -138,14 +127,11 @@ impl<R: FromRedisValue> Command for FunctionCall<R> {
             b"FCALL"
         });
         out.write_arg(self.function.as_bytes());
-        out.write_u64(self.keys.len() as u64);
-        for arg in self.keys.iter().chain(&self.args) {
-            out.write_arg(arg);
-        }
+        self.args.write(out);
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
-        self.keys.iter().for_each(|k| f(k));
+        self.args.for_each_key(f)
     }
 
     fn read_only(&self) -> bool {

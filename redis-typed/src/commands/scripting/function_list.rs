@@ -12,7 +12,7 @@
 //! );
 //! ```
 
-use crate::commands::server::fields::Fields;
+use crate::commands::fields::Fields;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

@@ -26,7 +26,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::commands::server::fields::{duration, Fields, Unit};
+use crate::commands::fields::Fields;
+use crate::commands::server::fields::{duration, Unit};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -180,7 +181,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("FunctionStatsReply") && err.contains("\"engines\""),
+            err.contains("FunctionStatsReply") && err.contains("`engines`"),
             "{err}"
         );
     }

@@ -64,6 +64,7 @@ mod function_call;
 pub use function_call::*;
 mod script;
 pub use script::*;
+mod script_args;
 
 // Hand-written and hand-tuned commands:
 mod function_list;

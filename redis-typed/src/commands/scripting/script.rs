@@ -62,6 +62,7 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use super::script_args::ScriptArgs;
 use crate::auth::CredentialProvider;
 use crate::client::Client;
 use crate::commands::{Cmd, Command};
@@ -122,8 +123,7 @@ impl Script {
     pub fn prepare(&self) -> ScriptInvocation<Value> {
         ScriptInvocation {
             script: self.clone(),
-            keys: Vec::new(),
-            args: Vec::new(),
+            args: ScriptArgs::default(),
             read_only: false,
             _response: PhantomData,
         }
@@ -158,8 +158,7 @@ impl Script {
 /// [`send`](Self::send) for the `NOSCRIPT` fallback.
 pub struct ScriptInvocation<R = Value> {
     script: Script,
-    keys: Vec<Vec<u8>>,
-    args: Vec<Vec<u8>>,
+    args: ScriptArgs,
     read_only: bool,
     _response: PhantomData<fn() -> R>,
 }
@@ -168,7 +167,6 @@ impl<R> Clone for ScriptInvocation<R> {
     fn clone(&self) -> Self {
         ScriptInvocation {
             script: self.script.clone(),
-            keys: self.keys.clone(),
             args: self.args.clone(),
             read_only: self.read_only,
             _response: PhantomData,
@@ -179,34 +177,26 @@ impl<R> Clone for ScriptInvocation<R> {
 impl<R> fmt::Debug for ScriptInvocation<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Arguments may be secrets: show counts only.
-        f.debug_struct("ScriptInvocation")
-            .field("sha1", &self.script.sha1())
-            .field("keys", &self.keys.len())
-            .field("args", &self.args.len())
+        self.args
+            .debug_counts(
+                f.debug_struct("ScriptInvocation")
+                    .field("sha1", &self.script.sha1()),
+            )
             .field("read_only", &self.read_only)
             .finish()
-    }
-}
-
-/// Collects the argument(s) one value writes.
-struct Collect<'a>(&'a mut Vec<Vec<u8>>);
-
-impl ArgWriter for Collect<'_> {
-    fn write_arg(&mut self, arg: &[u8]) {
-        self.0.push(arg.to_vec());
     }
 }
 
 impl<R> ScriptInvocation<R> {
     /// Adds a key (`KEYS[n]`; also used for cluster routing).
     pub fn key<K: RedisKey + ?Sized>(mut self, key: &K) -> Self {
-        self.keys.push(key.key_bytes().to_vec());
+        self.args.key(key);
         self
     }
 
     /// Adds argument(s) (`ARGV[n]`).
     pub fn arg<A: ToRedisArgs + ?Sized>(mut self, arg: &A) -> Self {
-        arg.write_redis_args(&mut Collect(&mut self.args));
+        self.args.arg(arg);
         self
     }
 
@@ -221,7 +211,6 @@ impl<R> ScriptInvocation<R> {
     pub fn invoke<T: FromRedisValue>(self) -> ScriptInvocation<T> {
         ScriptInvocation {
             script: self.script,
-            keys: self.keys,
             args: self.args,
             read_only: self.read_only,
             _response: PhantomData,
@@ -262,10 +251,7 @@ impl<R> ScriptInvocation<R> {
         } else {
             out.write_arg(self.script.sha1.as_bytes());
         }
-        out.write_u64(self.keys.len() as u64);
-        for arg in self.keys.iter().chain(&self.args) {
-            out.write_arg(arg);
-        }
+        self.args.write(out);
     }
 }
 
@@ -329,7 +315,7 @@ impl<R: FromRedisValue> Command for ScriptInvocation<R> {
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
-        self.keys.iter().for_each(|k| f(k));
+        self.args.for_each_key(f)
     }
 
     fn read_only(&self) -> bool {

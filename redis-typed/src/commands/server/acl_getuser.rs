@@ -20,7 +20,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use super::fields::{field, strip, Fields};
+use crate::commands::fields::{field, strip, Fields};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -211,7 +211,7 @@ mod tests {
         let reply = Value::Map(vec![(bulk("flags"), Value::Set(vec![]))]);
         let err = AclUser::from_redis_value(reply).unwrap_err().to_string();
         assert!(
-            err.contains("AclUser") && err.contains("\"passwords\""),
+            err.contains("AclUser") && err.contains("`passwords`"),
             "{err}"
         );
     }

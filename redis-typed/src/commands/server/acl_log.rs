@@ -17,7 +17,7 @@
 
 use std::time::Duration;
 
-use super::fields::Fields;
+use crate::commands::fields::Fields;
 use crate::commands::{ClientInfoReply, Command};
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -216,7 +216,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("AclLogEntry") && err.contains("\"reason\""),
+            err.contains("AclLogEntry") && err.contains("`reason`"),
             "{err}"
         );
     }

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use super::fields::Fields;
+use crate::commands::fields::Fields;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -330,7 +330,7 @@ mod tests {
         let reply = Value::Map(vec![(bulk("summary"), bulk("x"))]);
         let err = CommandDoc::from_redis_value(reply).unwrap_err().to_string();
         assert!(
-            err.contains("CommandDoc") && err.contains("\"group\""),
+            err.contains("CommandDoc") && err.contains("`group`"),
             "{err}"
         );
     }

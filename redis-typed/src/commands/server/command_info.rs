@@ -10,7 +10,7 @@
 //! assert_eq!(&out[..], b"*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n$3\r\nget\r\n");
 //! ```
 
-use super::fields::{Fields, Items};
+use crate::commands::fields::{Fields, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -99,7 +99,7 @@ impl CommandInfoReply {
 
 impl FromRedisValue for CommandInfoReply {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<CommandInfoReply>::new(value, 6)?;
+        let mut items = Items::<CommandInfoReply>::at_least(value, 6)?;
         Ok(CommandInfoReply {
             name: items.required("name")?,
             arity: items.required("arity")?,
@@ -107,10 +107,10 @@ impl FromRedisValue for CommandInfoReply {
             first_key: items.required("first_key")?,
             last_key: items.required("last_key")?,
             step: items.required("step")?,
-            acl_categories: items.optional("acl_categories")?.unwrap_or_default(),
-            tips: items.optional("tips")?.unwrap_or_default(),
-            key_specs: items.optional("key_specs")?.unwrap_or_default(),
-            subcommands: items.optional("subcommands")?.unwrap_or_default(),
+            acl_categories: items.or_default("acl_categories")?,
+            tips: items.or_default("tips")?,
+            key_specs: items.or_default("key_specs")?,
+            subcommands: items.or_default("subcommands")?,
         })
     }
 }

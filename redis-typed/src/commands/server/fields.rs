@@ -1,89 +1,19 @@
-//! Decoding helpers for the hand-written structured replies of the server,
-//! cluster, connection, scripting and pub/sub groups.
-//!
-//! - [`Fields`]: the named fields of a map-shaped reply, read from a RESP3
-//!   map or a RESP2 flat `name value ...` array.
-//! - [`Items`]: the positional elements of an array-shaped reply.
-//! - [`text`], [`parse_field`] and the duration helpers for the replies that
-//!   are text (`CLIENT LIST`, `INFO`, `CLUSTER NODES`...).
+//! Decoding helpers for the text replies of the server, cluster and
+//! connection groups (`CLIENT LIST`, `INFO`, `CLUSTER NODES`...) and for
+//! durations sent as integers. Map- and array-shaped replies are read with
+//! [`crate::commands::fields`].
 //!
 //! Every error names the Rust type being decoded and the field at fault; no
 //! input panics.
 
 use std::any::type_name;
-use std::marker::PhantomData;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::commands::fields::{conversion, strip};
 use crate::error::{Error, Result};
 use crate::resp::Value;
 use crate::types::{unexpected, FromRedisValue};
-
-/// Looks through RESP3 attributes to the value they describe.
-pub(crate) fn strip(value: Value) -> Value {
-    match value {
-        Value::Attribute { value, .. } => strip(*value),
-        other => other,
-    }
-}
-
-/// A conversion error for type `T`.
-pub(crate) fn conversion<T>(received: impl Into<String>) -> Error {
-    Error::Conversion {
-        expected: type_name::<T>(),
-        received: received.into(),
-    }
-}
-
-/// Re-labels an error met while decoding field `name` of `T`, so the message
-/// names the struct and the field (server errors pass through unchanged).
-pub(crate) fn in_field<T>(name: &str, err: Error) -> Error {
-    match err {
-        Error::Conversion { expected, received } => {
-            conversion::<T>(format!("field {name:?}: {received} (expected {expected})"))
-        }
-        other => other,
-    }
-}
-
-/// Decodes `value` as field `name` of `T`.
-pub(crate) fn field<T, F: FromRedisValue>(name: &str, value: Value) -> Result<F> {
-    F::from_redis_value(value).map_err(|e| in_field::<T>(name, e))
-}
-
-/// The text of a string-like key (bulk, simple, verbatim, number), or `None`.
-fn key_text(value: &Value) -> Option<String> {
-    match value {
-        Value::BulkString(b) | Value::SimpleString(b) | Value::BigNumber(b) => {
-            Some(String::from_utf8_lossy(b).into_owned())
-        }
-        Value::Verbatim { text, .. } => Some(String::from_utf8_lossy(text).into_owned()),
-        Value::Integer(i) => Some(i.to_string()),
-        Value::Attribute { value, .. } => key_text(value),
-        _ => None,
-    }
-}
-
-/// The key/value pairs of a map-shaped reply, in order: a RESP3 map or a
-/// RESP2 flat array of even length.
-pub(crate) fn pairs<T>(value: Value) -> Result<Vec<(Value, Value)>> {
-    match strip(value) {
-        Value::Map(entries) => Ok(entries),
-        Value::Array(items) | Value::Set(items) | Value::Push(items) if items.len() % 2 == 0 => {
-            let mut out = Vec::with_capacity(items.len() / 2);
-            let mut items = items.into_iter();
-            while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                out.push((k, v));
-            }
-            Ok(out)
-        }
-        v @ (Value::Array(_) | Value::Set(_) | Value::Push(_)) => Err(conversion::<T>(format!(
-            "{} (odd length, not name/value pairs)",
-            v.summary()
-        ))),
-        other => Err(unexpected::<T>(&other)),
-    }
-}
 
 /// The text of a string reply (bulk, simple or verbatim), invalid UTF-8
 /// replaced by U+FFFD: the text replies (`INFO`, `CLIENT LIST`...) are ASCII,
@@ -96,6 +26,48 @@ pub(crate) fn text<T>(value: Value) -> Result<String> {
         Value::Verbatim { text, .. } => Ok(String::from_utf8_lossy(&text).into_owned()),
         other => Err(unexpected::<T>(&other)),
     }
+}
+
+/// A reply of one text line per item (`CLUSTER NODES`, `CLIENT LIST`),
+/// when exactly one item is expected: a string holding one non-blank line,
+/// parsed as `T`. `what` names an item in errors (`"node"`, `"client"`).
+pub(crate) fn one_line<T: FromStr<Err = Error>>(value: Value, what: &str) -> Result<T> {
+    let text = text::<T>(value)?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    match (lines.next(), lines.next()) {
+        (Some(line), None) => line.parse(),
+        (None, _) => Err(conversion::<T>(format!("an empty {what} line"))),
+        (Some(_), Some(_)) => Err(conversion::<T>(format!(
+            "several {what} lines (decode as Vec<{}>)",
+            short_name::<T>()
+        ))),
+    }
+}
+
+/// A reply of one text line per item: a string of lines (blank lines
+/// skipped), or an array whose elements decode one item each (`T`'s own
+/// decoder, normally [`one_line`]). Nil is empty.
+pub(crate) fn lines<T: FromStr<Err = Error> + FromRedisValue>(value: Value) -> Result<Vec<T>> {
+    match strip(value) {
+        v @ (Value::BulkString(_) | Value::SimpleString(_) | Value::Verbatim { .. }) => {
+            text::<Vec<T>>(v)?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::parse)
+                .collect()
+        }
+        Value::Array(items) | Value::Set(items) => {
+            items.into_iter().map(T::from_redis_value).collect()
+        }
+        Value::Nil => Ok(Vec::new()),
+        other => Err(unexpected::<Vec<T>>(&other)),
+    }
+}
+
+/// `T`'s name without its module path.
+fn short_name<T>() -> &'static str {
+    let name = type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
 }
 
 /// Parses `text` as field `name` of `T`.
@@ -128,125 +100,6 @@ pub(crate) fn duration<T>(name: &str, count: i64, unit: Unit) -> Result<Duration
     })
 }
 
-/// The named fields of a map-shaped reply, taken one by one while decoding
-/// into `T`. Field names are compared exactly; the first of duplicated names
-/// wins.
-pub(crate) struct Fields<T> {
-    entries: Vec<(String, Value)>,
-    _target: PhantomData<fn() -> T>,
-}
-
-impl<T> Fields<T> {
-    /// Reads a RESP3 map or a RESP2 flat array; anything else is an error
-    /// naming `T`.
-    pub(crate) fn new(value: Value) -> Result<Self> {
-        let pairs = pairs::<T>(value)?;
-        let mut entries = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            match key_text(&k) {
-                Some(name) => entries.push((name, v)),
-                None => {
-                    return Err(conversion::<T>(format!(
-                        "a map with a {} as a field name",
-                        k.kind_name()
-                    )))
-                }
-            }
-        }
-        Ok(Fields {
-            entries,
-            _target: PhantomData,
-        })
-    }
-
-    /// Removes and returns field `name`, if present.
-    pub(crate) fn take(&mut self, name: &str) -> Option<Value> {
-        let index = self.entries.iter().position(|(k, _)| k == name)?;
-        Some(self.entries.remove(index).1)
-    }
-
-    /// A required field: absent is an error naming `T` and the field.
-    pub(crate) fn required<F: FromRedisValue>(&mut self, name: &str) -> Result<F> {
-        match self.take(name) {
-            Some(value) => field::<T, F>(name, value),
-            None => Err(conversion::<T>(format!(
-                "a reply without the {name:?} field"
-            ))),
-        }
-    }
-
-    /// An optional field: absent or nil is `None`.
-    pub(crate) fn optional<F: FromRedisValue>(&mut self, name: &str) -> Result<Option<F>> {
-        match self.take(name).map(strip) {
-            Some(Value::Nil) | None => Ok(None),
-            Some(value) => field::<T, F>(name, value).map(Some),
-        }
-    }
-
-    /// An optional field: absent or nil is `F::default()`.
-    pub(crate) fn or_default<F: FromRedisValue + Default>(&mut self, name: &str) -> Result<F> {
-        Ok(self.optional(name)?.unwrap_or_default())
-    }
-
-    /// The fields not taken yet, in reply order.
-    pub(crate) fn into_rest(self) -> Vec<(String, Value)> {
-        self.entries
-    }
-}
-
-/// The positional elements of an array-shaped reply, taken in order while
-/// decoding into `T`.
-pub(crate) struct Items<T> {
-    items: std::vec::IntoIter<Value>,
-    index: usize,
-    _target: PhantomData<fn() -> T>,
-}
-
-impl<T> Items<T> {
-    /// Reads an array (or set, or push) of at least `min` elements.
-    pub(crate) fn new(value: Value, min: usize) -> Result<Self> {
-        match strip(value) {
-            Value::Array(items) | Value::Set(items) | Value::Push(items) if items.len() >= min => {
-                Ok(Items {
-                    items: items.into_iter(),
-                    index: 0,
-                    _target: PhantomData,
-                })
-            }
-            v @ (Value::Array(_) | Value::Set(_) | Value::Push(_)) => Err(conversion::<T>(
-                format!("{} (expected at least {min})", v.summary()),
-            )),
-            other => Err(unexpected::<T>(&other)),
-        }
-    }
-
-    /// The next element, as field `name`: absent is an error.
-    pub(crate) fn required<F: FromRedisValue>(&mut self, name: &str) -> Result<F> {
-        let index = self.index;
-        self.index += 1;
-        match self.items.next() {
-            Some(value) => field::<T, F>(name, value),
-            None => Err(conversion::<T>(format!(
-                "a reply without element {index} ({name})"
-            ))),
-        }
-    }
-
-    /// The next element, as field `name`: absent or nil is `None`.
-    pub(crate) fn optional<F: FromRedisValue>(&mut self, name: &str) -> Result<Option<F>> {
-        self.index += 1;
-        match self.items.next().map(strip) {
-            Some(Value::Nil) | None => Ok(None),
-            Some(value) => field::<T, F>(name, value).map(Some),
-        }
-    }
-
-    /// The elements not taken yet.
-    pub(crate) fn rest(self) -> std::vec::IntoIter<Value> {
-        self.items
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
@@ -256,58 +109,7 @@ mod tests {
     use crate::commands::*;
     use crate::resp::VerbatimFormat;
 
-    fn bulk(s: &str) -> Value {
-        Value::BulkString(Bytes::copy_from_slice(s.as_bytes()))
-    }
-
     struct Probe;
-
-    #[test]
-    fn fields_from_map_and_flat_array() {
-        let map = Value::Map(vec![(bulk("a"), Value::Integer(1)), (bulk("b"), bulk("x"))]);
-        let flat = Value::Array(vec![bulk("a"), bulk("1"), bulk("b"), bulk("x")]);
-        for value in [map, flat] {
-            let mut f = Fields::<Probe>::new(value).unwrap();
-            assert_eq!(f.required::<i64>("a").unwrap(), 1);
-            assert_eq!(f.optional::<String>("zz").unwrap(), None);
-            let rest = f.into_rest();
-            assert_eq!(rest.len(), 1);
-            assert_eq!(rest[0].0, "b");
-        }
-    }
-
-    #[test]
-    fn errors_name_the_type_and_the_field() {
-        let mut f = Fields::<Probe>::new(Value::Map(vec![(bulk("a"), bulk("x"))])).unwrap();
-        let missing = f.required::<i64>("port").unwrap_err().to_string();
-        assert!(
-            missing.contains("Probe") && missing.contains("\"port\""),
-            "{missing}"
-        );
-        let wrong = f.required::<i64>("a").unwrap_err().to_string();
-        assert!(wrong.contains("Probe") && wrong.contains("\"a\"") && wrong.contains("i64"));
-
-        let odd = Fields::<Probe>::new(Value::Array(vec![bulk("a")]));
-        assert!(odd.is_err());
-        let not_a_map = Fields::<Probe>::new(Value::Integer(1));
-        assert!(not_a_map.is_err());
-
-        let mut items = Items::<Probe>::new(Value::Array(vec![Value::Integer(1)]), 1).unwrap();
-        assert_eq!(items.required::<i64>("id").unwrap(), 1);
-        let err = items.required::<i64>("time").unwrap_err().to_string();
-        assert!(err.contains("element 1 (time)"), "{err}");
-        assert!(Items::<Probe>::new(Value::Array(vec![]), 2).is_err());
-    }
-
-    #[test]
-    fn server_errors_pass_through() {
-        let value = Value::Map(vec![(
-            bulk("a"),
-            Value::Error(Bytes::from_static(b"ERR x")),
-        )]);
-        let mut f = Fields::<Probe>::new(value).unwrap();
-        assert!(matches!(f.required::<i64>("a"), Err(Error::Server(_))));
-    }
 
     #[test]
     fn durations_reject_negative_counts() {

@@ -16,7 +16,7 @@
 use std::convert::Infallible;
 use std::str::FromStr;
 
-use super::fields::text;
+use crate::commands::server::fields::text;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

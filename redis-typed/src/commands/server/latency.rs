@@ -20,7 +20,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use super::fields::{duration, Fields, Items, Unit};
+use crate::commands::fields::{Fields, Items};
+use crate::commands::server::fields::{duration, Unit};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -70,7 +71,7 @@ pub struct LatencyEvent {
 impl FromRedisValue for LatencyEvent {
     fn from_redis_value(value: Value) -> Result<Self> {
         type E = LatencyEvent;
-        let mut items = Items::<E>::new(value, 4)?;
+        let mut items = Items::<E>::at_least(value, 4)?;
         let event = items.required("event")?;
         let timestamp = items.required("timestamp")?;
         let latest: i64 = items.required("latest")?;

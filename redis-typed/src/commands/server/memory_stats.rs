@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use super::fields::{field, Fields};
+use crate::commands::fields::{field, Fields};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};

@@ -18,7 +18,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
-use super::fields::{conversion, Items};
+use crate::commands::fields::{conversion, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -90,7 +90,7 @@ pub struct ReplicaOffset {
 
 impl FromRedisValue for ReplicaOffset {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<ReplicaOffset>::new(value, 3)?;
+        let mut items = Items::<ReplicaOffset>::at_least(value, 3)?;
         Ok(ReplicaOffset {
             ip: items.required("ip")?,
             port: items.required("port")?,
@@ -101,7 +101,7 @@ impl FromRedisValue for ReplicaOffset {
 
 impl FromRedisValue for RoleReply {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<RoleReply>::new(value, 1)?;
+        let mut items = Items::<RoleReply>::at_least(value, 1)?;
         let role: String = items.required("role")?;
         match role.as_str() {
             "master" => Ok(RoleReply::Master {

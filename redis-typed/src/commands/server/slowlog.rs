@@ -14,7 +14,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
-use super::fields::{duration, Items, Unit};
+use crate::commands::fields::Items;
+use crate::commands::server::fields::{duration, Unit};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -90,7 +91,7 @@ impl SlowLogEntry {
 
 impl FromRedisValue for SlowLogEntry {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<SlowLogEntry>::new(value, 4)?;
+        let mut items = Items::<SlowLogEntry>::at_least(value, 4)?;
         let id = items.required("id")?;
         let timestamp = items.required("timestamp")?;
         let micros: i64 = items.required("duration")?;
@@ -99,8 +100,8 @@ impl FromRedisValue for SlowLogEntry {
             timestamp,
             duration: duration::<SlowLogEntry>("duration", micros, Unit::Micros)?,
             args: items.required("args")?,
-            client_addr: items.optional("client_addr")?.unwrap_or_default(),
-            client_name: items.optional("client_name")?.unwrap_or_default(),
+            client_addr: items.or_default("client_addr")?,
+            client_name: items.or_default("client_name")?,
         })
     }
 }

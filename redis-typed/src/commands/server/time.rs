@@ -13,7 +13,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::fields::{conversion, Items};
+use crate::commands::fields::{conversion, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -76,7 +76,7 @@ impl From<ServerTime> for SystemTime {
 
 impl FromRedisValue for ServerTime {
     fn from_redis_value(value: Value) -> Result<Self> {
-        let mut items = Items::<ServerTime>::new(value, 2)?;
+        let mut items = Items::<ServerTime>::at_least(value, 2)?;
         let seconds = items.required("seconds")?;
         let micros: u32 = items.required("micros")?;
         if micros >= 1_000_000 {

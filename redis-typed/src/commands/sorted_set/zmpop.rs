@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
+use crate::commands::multi_pop::MultiPop;
 use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey};
@@ -20,9 +21,7 @@ use crate::types::{FromRedisValue, RedisKey};
 #[derive(Debug, Clone)]
 #[must_use = "a command does nothing until it is sent"]
 pub struct ZMPop<K, V = Bytes> {
-    keys: Vec<K>,
-    side: &'static [u8],
-    count: Option<u64>,
+    pop: MultiPop<K>,
     _reply: PhantomData<fn() -> V>,
 }
 
@@ -39,30 +38,15 @@ impl<K: RedisKey, V: FromRedisValue> ZMPop<K, V> {
 
     fn with_side(keys: impl IntoIterator<Item = K>, side: &'static [u8]) -> Self {
         ZMPop {
-            keys: keys.into_iter().collect(),
-            side,
-            count: None,
+            pop: MultiPop::new(keys, side),
             _reply: PhantomData,
         }
     }
 
     /// `COUNT count`: pop up to `count` members (from one sorted set).
     pub fn count(mut self, count: u64) -> Self {
-        self.count = Some(count);
+        self.pop.count(count);
         self
-    }
-
-    /// Writes `numkeys key [key ...] MIN|MAX [COUNT count]`.
-    fn write_rest<W: ArgWriter + ?Sized>(&self, out: &mut W) {
-        out.write_u64(self.keys.len() as u64);
-        for key in &self.keys {
-            key.write_redis_args(out);
-        }
-        out.write_arg(self.side);
-        if let Some(count) = self.count {
-            out.write_arg(b"COUNT");
-            out.write_u64(count);
-        }
     }
 }
 
@@ -71,13 +55,11 @@ impl<K: RedisKey, V: FromRedisValue> Command for ZMPop<K, V> {
 
     fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
         out.write_arg(b"ZMPOP");
-        self.write_rest(out);
+        self.pop.write_args(out);
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {
-        for key in &self.keys {
-            f(key.key_bytes());
-        }
+        self.pop.for_each_key(f)
     }
 }
 
@@ -113,7 +95,7 @@ impl<K: RedisKey, V: FromRedisValue> BZMPop<K, V> {
 
     /// `COUNT count`: pop up to `count` members (from one sorted set).
     pub fn count(mut self, count: u64) -> Self {
-        self.inner.count = Some(count);
+        self.inner.pop.count(count);
         self
     }
 }
@@ -124,7 +106,7 @@ impl<K: RedisKey, V: FromRedisValue> Command for BZMPop<K, V> {
     fn write_args<W: ArgWriter + ?Sized>(&self, out: &mut W) {
         out.write_arg(b"BZMPOP");
         out.write_f64(self.timeout);
-        self.inner.write_rest(out);
+        self.inner.pop.write_args(out);
     }
 
     fn for_each_key(&self, f: &mut dyn FnMut(&[u8])) {

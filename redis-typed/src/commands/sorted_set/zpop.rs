@@ -6,8 +6,8 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
+use crate::commands::fields::{strip, Items};
 use crate::commands::marker_data::{NoCount, WithCount, ZPopReply};
-use crate::commands::stream::fields::{strip, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -52,7 +52,10 @@ impl<V: FromRedisValue> FromRedisValue for ZPopped<V> {
             Value::Array(items) if items.is_empty() => Ok(ZPopped(None)),
             other => {
                 let mut items = Items::<Self>::new(other, 2, 2)?;
-                Ok(ZPopped(Some((items.next("member")?, items.next("score")?))))
+                Ok(ZPopped(Some((
+                    items.required("member")?,
+                    items.required("score")?,
+                ))))
             }
         }
     }

@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use bytes::Bytes;
 
-use super::fields::{strip, Items};
+use crate::commands::fields::{strip, Items};
 use crate::error::{Error, Result};
 use crate::resp::{ArgWriter, Value};
 use crate::types::{unexpected, FromRedisValue, SingleArg, ToRedisArgs};
@@ -159,8 +159,8 @@ impl<F: FromRedisValue> FromRedisValue for StreamEntry<F> {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 2, 2)?;
         Ok(StreamEntry {
-            id: items.next("id")?,
-            fields: items.next("fields")?,
+            id: items.required("id")?,
+            fields: items.required("fields")?,
         })
     }
 }

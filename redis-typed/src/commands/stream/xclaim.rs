@@ -6,8 +6,9 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 
 use super::entry::{StreamFields, StreamId};
-use super::fields::{arg_bytes, Items};
+use crate::commands::fields::Items;
 use crate::commands::marker_data::{AutoClaimReply, ClaimReply, Entries, JustId};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -285,9 +286,9 @@ impl<T: FromRedisValue> FromRedisValue for AutoClaimed<T> {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 2, 3)?;
         Ok(AutoClaimed {
-            next: items.next("next")?,
-            claimed: items.next("claimed")?,
-            deleted: items.next("deleted")?,
+            next: items.required("next")?,
+            claimed: items.required("claimed")?,
+            deleted: items.or_default("deleted")?,
         })
     }
 }

@@ -11,8 +11,9 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 
 use super::entry::{StreamEntry, StreamFields, StreamId};
-use super::fields::{arg_bytes, Fields, Items};
+use crate::commands::fields::{Fields, Items};
 use crate::commands::marker_data::{Full, StreamInfoReply, Summary};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -228,10 +229,10 @@ impl FromRedisValue for GroupPendingEntry {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 4, 4)?;
         Ok(GroupPendingEntry {
-            id: items.next("id")?,
-            consumer: items.next("consumer")?,
-            delivery_time: items.next("delivery_time")?,
-            deliveries: items.next("deliveries")?,
+            id: items.required("id")?,
+            consumer: items.required("consumer")?,
+            delivery_time: items.required("delivery_time")?,
+            deliveries: items.required("deliveries")?,
         })
     }
 }
@@ -283,9 +284,9 @@ impl FromRedisValue for ConsumerPendingEntry {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 3, 3)?;
         Ok(ConsumerPendingEntry {
-            id: items.next("id")?,
-            delivery_time: items.next("delivery_time")?,
-            deliveries: items.next("deliveries")?,
+            id: items.required("id")?,
+            delivery_time: items.required("delivery_time")?,
+            deliveries: items.required("deliveries")?,
         })
     }
 }

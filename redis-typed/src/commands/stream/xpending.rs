@@ -4,8 +4,9 @@
 use bytes::Bytes;
 
 use super::entry::StreamId;
-use super::fields::{arg_bytes, Items};
+use crate::commands::fields::Items;
 use crate::commands::marker_data::{Extended, PendingReply, Summary};
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -125,10 +126,10 @@ impl FromRedisValue for PendingSummary {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 4, 4)?;
         Ok(PendingSummary {
-            count: items.next("count")?,
-            min_id: items.next("min_id")?,
-            max_id: items.next("max_id")?,
-            consumers: items.next("consumers")?,
+            count: items.required("count")?,
+            min_id: items.required("min_id")?,
+            max_id: items.required("max_id")?,
+            consumers: items.required("consumers")?,
         })
     }
 }
@@ -152,10 +153,10 @@ impl FromRedisValue for PendingEntry {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 4, 4)?;
         Ok(PendingEntry {
-            id: items.next("id")?,
-            consumer: items.next("consumer")?,
-            idle: items.next("idle")?,
-            deliveries: items.next("deliveries")?,
+            id: items.required("id")?,
+            consumer: items.required("consumer")?,
+            idle: items.required("idle")?,
+            deliveries: items.required("deliveries")?,
         })
     }
 }

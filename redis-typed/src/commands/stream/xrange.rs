@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 
 use super::entry::{StreamEntry, StreamFields};
-use super::fields::arg_bytes;
+use crate::commands::stream::fields::arg_bytes;
 use crate::commands::Command;
 use crate::resp::ArgWriter;
 use crate::types::{FromRedisValue, RedisKey, SingleArg};

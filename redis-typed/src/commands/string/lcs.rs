@@ -4,8 +4,8 @@ use std::marker::PhantomData;
 
 use bytes::Bytes;
 
+use crate::commands::fields::{Fields, Items};
 use crate::commands::marker_data::{LcsIdx, LcsLen, LcsReply, LcsString};
-use crate::commands::stream::fields::{Fields, Items};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::resp::{ArgWriter, Value};
@@ -160,9 +160,9 @@ impl FromRedisValue for LcsMatch {
     fn from_redis_value(value: Value) -> Result<Self> {
         let mut items = Items::<Self>::new(value, 2, 3)?;
         Ok(LcsMatch {
-            first: items.next("first")?,
-            second: items.next("second")?,
-            len: items.next("len")?,
+            first: items.required("first")?,
+            second: items.required("second")?,
+            len: items.optional("len")?,
         })
     }
 }
