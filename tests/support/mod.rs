@@ -44,6 +44,7 @@
 #![allow(dead_code)]
 
 mod cluster;
+pub mod cluster_ops;
 mod server;
 
 #[allow(unused_imports)] // only the cluster tests use it

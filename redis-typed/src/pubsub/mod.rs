@@ -74,3 +74,6 @@ mod task;
 pub use config::SubscriberConfig;
 pub use message::Message;
 pub use subscriber::Subscriber;
+
+pub(crate) use message::{RawMessage, SubKind};
+pub(crate) use task::{gone, Handle, Notice};
