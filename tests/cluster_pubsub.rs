@@ -30,7 +30,10 @@ async fn connect(cluster: &RedisCluster, protocol: Protocol, moves: &Moves) -> C
     let events = EventDispatcher::new();
     let sink = moves.clone();
     events.add_listener(move |e: &Event<'_>| {
-        if let Event::ShardChannelMoved { channel, from, to, .. } = e {
+        if let Event::ShardChannelMoved {
+            channel, from, to, ..
+        } = e
+        {
             sink.lock().unwrap().push((
                 String::from_utf8_lossy(channel).into_owned(),
                 port(from),
@@ -54,7 +57,11 @@ fn port(addr: &ServerAddr) -> u16 {
     }
 }
 
-async fn spublish(c: &ClusterClient, channel: &str, payload: impl ToString) {
+async fn spublish<C: redis_typed::auth::CredentialProvider>(
+    c: &ClusterClient<redis_typed::transport::DefaultTransport, C>,
+    channel: &str,
+    payload: impl ToString,
+) {
     c.send(SPublish::new(channel, payload.to_string()))
         .await
         .unwrap();
@@ -79,11 +86,11 @@ async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// Two channels in different slots on each primary: `(channel, slot, port)`.
-fn channels_per_primary(cluster: &RedisCluster) -> Vec<(String, u16, u16)> {
+fn channels_per_primary(cluster: &RedisCluster, prefix: &str) -> Vec<(String, u16, u16)> {
     let mut out: Vec<(String, u16, u16)> = Vec::new();
     let mut per: HashMap<u16, usize> = HashMap::new();
     for i in 0.. {
-        let name = format!("shard:{i}");
+        let name = format!("{prefix}:{i}");
         let slot = hash_slot(name.as_bytes());
         let owner = cluster.owner_of(slot);
         let n = per.entry(owner).or_default();
@@ -107,7 +114,7 @@ async fn cluster_pubsub_suite() {
     let client = connect(&cluster, Protocol::Resp3, &moves).await;
     let client2 = connect(&cluster, Protocol::Resp2, &moves).await;
 
-    let channels = channels_per_primary(&cluster);
+    let channels = channels_per_primary(&cluster, "shard");
     let mut sub = client.subscriber::<i64>();
     every_shard_in_one_stream(&client, &mut sub, &channels).await;
     println!("all shards ok ({:?})", started.elapsed());
@@ -127,6 +134,9 @@ async fn cluster_pubsub_suite() {
     classic_channels_and_patterns(&cluster, &client).await;
     println!("patterns ok ({:?})", started.elapsed());
 
+    rotated_credentials_reach_every_node(&cluster).await;
+    println!("credential rotation ok ({:?})", started.elapsed());
+
     follows_a_killed_primary(&mut cluster, &client, &mut sub).await;
     println!("killed primary ok ({:?})", started.elapsed());
 }
@@ -145,7 +155,11 @@ async fn every_shard_in_one_stream(
     let placed = sub.shard_channels().await;
     for (c, _, owner) in channels {
         let node = placed[&Bytes::from(c.clone())].as_ref().expect("placed");
-        assert_eq!(port(node), *owner, "{c} is subscribed on its slot's primary");
+        assert_eq!(
+            port(node),
+            *owner,
+            "{c} is subscribed on its slot's primary"
+        );
     }
     let mut conns: Vec<u16> = sub.connections().await.iter().map(port).collect();
     conns.sort();
@@ -194,11 +208,7 @@ async fn follows_a_migrated_slot(
     let (channel, slot, source) = channels[0].clone();
     sub2.ssubscribe([channel.as_str()]).await.unwrap();
     assert_eq!(cluster.shard_subscribers(source, &channel), 2);
-    let target = *cluster
-        .primaries()
-        .iter()
-        .find(|p| **p != source)
-        .unwrap();
+    let target = *cluster.primaries().iter().find(|p| **p != source).unwrap();
     cluster.migrate_slot(slot, target);
     eventually("both subscriptions on the new owner", || {
         cluster.shard_subscribers(target, &channel) == 2
@@ -218,8 +228,39 @@ async fn follows_a_migrated_slot(
     }
     let moves = moves.lock().unwrap().clone();
     let of_channel: Vec<_> = moves.iter().filter(|m| m.0 == channel).collect();
-    assert_eq!(of_channel.len(), 2, "one ShardChannelMoved per subscriber: {moves:?}");
+    assert_eq!(
+        of_channel.len(),
+        2,
+        "one ShardChannelMoved per subscriber: {moves:?}"
+    );
     assert!(of_channel.iter().all(|m| (m.1, m.2) == (source, target)));
+
+    // A slot moved behind the client's back: SSUBSCRIBE to the owner in
+    // its (stale) map answers MOVED, and the subscription goes on to the
+    // new owner before `ssubscribe` returns.
+    let stale = "stale:{s}";
+    let slot = hash_slot(stale.as_bytes());
+    let old_owner = cluster.owner_of(slot);
+    let new_owner = *cluster
+        .primaries()
+        .iter()
+        .find(|p| **p != old_owner)
+        .unwrap();
+    cluster.migrate_slot(slot, new_owner);
+    let before = client.topology();
+    assert_eq!(
+        port(&before.shard_for(slot).unwrap().primary),
+        old_owner,
+        "the client's map is stale"
+    );
+    sub.ssubscribe([stale]).await.unwrap();
+    assert_no_idle_connection(sub).await;
+    assert_eq!(cluster.shard_subscribers(new_owner, stale), 1);
+    assert_eq!(cluster.shard_subscribers(old_owner, stale), 0);
+    spublish(client, stale, 1500).await;
+    let m = next(sub).await;
+    assert_eq!((&m.channel[..], m.payload), (stale.as_bytes(), 1500));
+    sub.sunsubscribe([stale]).await.unwrap();
 }
 
 /// `CLUSTER FAILOVER` on the replica of the primary owning `channels[2]`:
@@ -257,6 +298,23 @@ async fn follows_a_failover(
     // Every channel of the old primary moved (same shard): its connection
     // is closed.
     eventually_async_connections_without(sub, primary).await;
+    assert_no_idle_connection(sub).await;
+}
+
+/// The subscriber's connections are exactly the nodes its shard channels
+/// are placed on.
+async fn assert_no_idle_connection(sub: &ClusterSubscriber<i64>) {
+    let mut conns: Vec<u16> = sub.connections().await.iter().map(port).collect();
+    let mut used: Vec<u16> = sub
+        .shard_channels()
+        .await
+        .values()
+        .map(|n| port(n.as_ref().expect("placed")))
+        .collect();
+    conns.sort();
+    used.sort();
+    used.dedup();
+    assert_eq!(conns, used, "connections vs nodes carrying channels");
 }
 
 async fn eventually_async_connections_without(sub: &ClusterSubscriber<i64>, node: u16) {
@@ -326,7 +384,10 @@ async fn classic_channels_and_patterns(cluster: &RedisCluster, client: &ClusterC
             .unwrap();
         let m = next(&mut sub).await;
         assert_eq!(m.pattern.as_deref(), Some(&b"news.*"[..]));
-        assert_eq!((&m.channel[..], m.payload.as_str()), (&b"news.eu"[..], &*format!("from {p}")));
+        assert_eq!(
+            (&m.channel[..], m.payload.as_str()),
+            (&b"news.eu"[..], &*format!("from {p}"))
+        );
         let m = next(&mut sub).await;
         assert_eq!(m.pattern, None);
         assert_eq!(m.payload, format!("plain {p}"));
@@ -371,4 +432,84 @@ async fn follows_a_killed_primary(
     let m = next(sub).await;
     assert_eq!((&m.channel[..], m.payload), (channel.as_bytes(), 4000));
     eventually_async_connections_without(sub, primary).await;
+    assert_no_idle_connection(sub).await;
+}
+
+/// A cluster client with a streaming credential provider: its subscriber's
+/// connection on every primary re-authenticates in band (RESP3) when the
+/// credentials rotate, and messages keep flowing.
+async fn rotated_credentials_reach_every_node(cluster: &RedisCluster) {
+    use redis_typed::auth::{Credentials, StreamingCredentials};
+    use redis_typed::events::ConnectionKind;
+    use redis_typed::transport::DefaultTransport;
+
+    let running: Vec<u16> = cluster.nodes().iter().map(|n| n.port()).collect();
+    let set_password = |pass: &str| {
+        for p in &running {
+            let pass = format!(">{pass}");
+            cluster.node(*p).cli(&[
+                "ACL",
+                "SETUSER",
+                "rot",
+                "on",
+                "resetpass",
+                &pass,
+                "~*",
+                "&*",
+                "+@all",
+            ]);
+        }
+    };
+    set_password("pw1");
+    let (sender, provider) = StreamingCredentials::channel();
+    sender.publish(Credentials::new("rot", "pw1"));
+    let reauths: Arc<Mutex<Vec<u16>>> = Default::default();
+    let sink = reauths.clone();
+    let events = EventDispatcher::new();
+    events.add_listener(move |e: &Event<'_>| {
+        if let Event::ReauthSucceeded { connection, .. } = e {
+            if connection.kind == ConnectionKind::PubSub {
+                sink.lock().unwrap().push(port(connection.addr));
+            }
+        }
+    });
+    let mut config = ClusterConfig::from_urls(&cluster.urls()).unwrap();
+    config.connection = config
+        .connection
+        .credentials(None)
+        .events(events)
+        .protocol(Protocol::Resp3);
+    let client = ClusterClient::connect_with(config, DefaultTransport, provider)
+        .await
+        .unwrap();
+    let mut sub = client.subscriber::<i64>();
+    let channels = channels_per_primary(cluster, "rotation");
+    let names: Vec<&str> = channels.iter().map(|(c, _, _)| c.as_str()).collect();
+    sub.ssubscribe(&names).await.unwrap();
+    let mut nodes: Vec<u16> = sub.connections().await.iter().map(port).collect();
+    nodes.sort();
+    assert_eq!(nodes.len(), 3);
+
+    set_password("pw2");
+    sender.publish(Credentials::new("rot", "pw2"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut seen = reauths.lock().unwrap().clone();
+        seen.sort();
+        seen.dedup();
+        if seen == nodes {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "re-authenticated: {seen:?} of {nodes:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for c in &names {
+        spublish(&client, c, 7).await;
+    }
+    for _ in &names {
+        assert_eq!(next(&mut sub).await.payload, 7);
+    }
 }

@@ -68,7 +68,10 @@ fn owner_in(nodes: &str, slot: u16) -> Option<u16> {
 fn poll(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + TIMEOUT;
     while !done() {
-        assert!(Instant::now() < deadline, "{what}: not done within {TIMEOUT:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not done within {TIMEOUT:?}"
+        );
         std::thread::sleep(POLL);
     }
 }

@@ -111,8 +111,12 @@ type BoxFuture<'a, O> = Pin<Box<dyn Future<Output = O> + Send + 'a>>;
 
 /// What the subscriber asks of its (transport-generic) shared state.
 trait Ops: Send + Sync {
-    fn request(&self, kind: SubKind, subscribe: bool, channels: Vec<Bytes>)
-        -> BoxFuture<'_, Result<()>>;
+    fn request(
+        &self,
+        kind: SubKind,
+        subscribe: bool,
+        channels: Vec<Bytes>,
+    ) -> BoxFuture<'_, Result<()>>;
     fn shard_nodes(&self) -> BoxFuture<'_, HashMap<Bytes, Option<ServerAddr>>>;
     fn connections(&self) -> BoxFuture<'_, Vec<ServerAddr>>;
 }
@@ -306,6 +310,17 @@ impl State {
         self.down.retain(|addr| used.contains(addr));
     }
 
+    /// Stops following channels the server refused for good (ACL...):
+    /// trying again would not help.
+    fn stop_following(&mut self, channels: &[Bytes], error: &Error) {
+        tracing::warn!(%error, ?channels, "shard channels refused; no longer followed");
+        for c in channels {
+            if self.shard.get(c).is_some_and(|w| w.node.is_none()) {
+                self.shard.remove(c);
+            }
+        }
+    }
+
     /// Marks `channels` as no longer subscribed on `node`.
     fn unplace(&mut self, node: &ServerAddr, channels: &[Bytes]) {
         for c in channels {
@@ -366,7 +381,7 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
         let mut groups: HashMap<(ServerAddr, u16), Vec<Bytes>> = HashMap::new();
         let mut waiters = Vec::new();
         for c in channels {
-            if !st.shard.get(c).is_some_and(|w| w.node.is_none()) {
+            if st.shard.get(c).is_none_or(|w| w.node.is_some()) {
                 continue;
             }
             let slot = hash_slot(c);
@@ -409,7 +424,9 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
     /// Notes `channels` as placed on `addr`, reporting moves.
     fn record(&self, st: &mut State, addr: &ServerAddr, channels: &[Bytes]) {
         for c in channels {
-            let Some(w) = st.shard.get_mut(c) else { continue };
+            let Some(w) = st.shard.get_mut(c) else {
+                continue;
+            };
             if let Some(from) = w.last.as_ref().filter(|from| *from != addr) {
                 tracing::debug!(channel = ?c, %from, to = %addr, "shard channel moved");
                 self.cluster
@@ -484,6 +501,8 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                 return Err(e);
             }
             if retry.is_empty() {
+                // A node that only answered MOVED carries nothing.
+                self.state.lock().await.close_idle();
                 return Ok(());
             }
             todo = retry;
@@ -718,7 +737,16 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
         let mut st = self.state.lock().await;
         let Some(addr) = st.addr_of(id) else {
             // A closed node, or a subscription that never reached one.
-            if let Notice::Rejected { error, .. } = &notice {
+            if let Notice::Rejected {
+                kind: SubKind::Shard,
+                channels,
+                error,
+            } = &notice
+            {
+                if !retryable(error) {
+                    st.stop_following(channels, error);
+                    return false;
+                }
                 self.learn(error);
             }
             return true;
@@ -738,6 +766,10 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                 error,
             } => {
                 st.unplace(&addr, &channels);
+                if !retryable(&error) {
+                    st.stop_following(&channels, &error);
+                    return false;
+                }
                 self.learn(&error);
                 !is_moved(&error)
             }
@@ -808,7 +840,9 @@ async fn follow<T: Transport, C: CredentialProvider>(
             },
             _ = tokio::time::sleep(retry_every), if !settled => None,
         };
-        let Some(shared) = shared.upgrade() else { return };
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
         // A slot move unsubscribes many channels at once: take every notice
         // already there, then refresh once.
         let mut refresh = first.is_none();

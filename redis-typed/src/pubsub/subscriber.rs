@@ -88,7 +88,9 @@ impl<T: FromRedisValue> Subscriber<T> {
     /// later failures are retried in the background.
     ///
     /// To subscribe on one node of a cluster (sharded channels live on the
-    /// node owning their slot), set `config.addr` to that node.
+    /// node owning their slot), set `config.addr` to that node; to follow
+    /// shard channels wherever their slot goes, use
+    /// [`ClusterSubscriber`](crate::cluster::ClusterSubscriber).
     pub async fn connect_with<Tr: Transport, C: CredentialProvider>(
         config: ConnectionConfig,
         transport: Tr,
@@ -134,7 +136,8 @@ impl<T> Subscriber<T> {
 
     /// `SSUBSCRIBE shardchannel [shardchannel ...]` (Redis 7.0+). In a
     /// cluster the channels must hash to one slot, owned by this
-    /// subscriber's node.
+    /// subscriber's node (a [`ClusterSubscriber`](crate::cluster::ClusterSubscriber)
+    /// groups and routes them itself).
     pub async fn ssubscribe<A: SingleArg>(
         &self,
         channels: impl IntoIterator<Item = A>,

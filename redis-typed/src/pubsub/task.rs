@@ -5,6 +5,12 @@
 //! the bounded queue, match confirmations to requests, and re-authenticate
 //! when the credentials change. When the connection fails, reconnect with
 //! backoff and re-subscribe. See the module documentation for the policies.
+//!
+//! An owner may also ask for [`Notice`]s (the cluster's subscriber does, to
+//! follow slot owners): a channel the server unsubscribed on its own, a
+//! re-subscription refused, the connection lost and regained. They go on
+//! an unbounded channel: at most one per subscribed channel per event, or
+//! one per connection loss, so they are bounded by the subscriptions.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
