@@ -16,7 +16,10 @@
 //!   follower (one background task) then refreshes the topology and
 //!   subscribes the channels again on their slot's primary; while some
 //!   channel is not placed, or sits on a node whose connection is down, it
-//!   refreshes and tries again every `reconnect_max_delay`.
+//!   refreshes and tries again, with the cluster's retry backoff
+//!   (`retry_base` doubling up to `retry_cap`). A node that just
+//!   unsubscribed a channel is not taken for its owner again for a few
+//!   seconds: a topology read right after the move may not show it yet.
 //! - `SUBSCRIBE`/`PSUBSCRIBE`: a cluster broadcasts classic messages to
 //!   every node, so they use one connection, to a primary, moved to
 //!   another primary if that node is down and no longer a primary.
@@ -28,6 +31,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -275,7 +279,15 @@ struct Want {
     node: Option<ServerAddr>,
     /// The node it was last placed on, to report moves.
     last: Option<ServerAddr>,
+    /// The node that unsubscribed it (its slot moved away), and when: a
+    /// topology read soon after may not know the move yet, so that node is
+    /// not taken as the owner again for [`AVOID`].
+    left: Option<(ServerAddr, Instant)>,
 }
+
+/// How long a node that unsubscribed a shard channel is not believed to own
+/// its slot (while the other nodes learn of the move).
+const AVOID: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 struct State {
@@ -335,14 +347,15 @@ impl State {
 
 /// A subscribe request on its way to one node.
 struct Waiter {
-    node: ServerAddr,
+    /// `None` when no node serves the slot.
+    node: Option<ServerAddr>,
     node_id: u64,
     channels: Vec<Bytes>,
     reply: Result<oneshot::Receiver<Result<()>>>,
 }
 
 impl Waiter {
-    async fn outcome(self) -> (ServerAddr, u64, Vec<Bytes>, Result<()>) {
+    async fn outcome(self) -> (Option<ServerAddr>, u64, Vec<Bytes>, Result<()>) {
         let result = match self.reply {
             Ok(rx) => rx.await.unwrap_or_else(|_| Err(crate::pubsub::gone())),
             Err(e) => Err(e),
@@ -381,17 +394,23 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
         let mut groups: HashMap<(ServerAddr, u16), Vec<Bytes>> = HashMap::new();
         let mut waiters = Vec::new();
         for c in channels {
-            if st.shard.get(c).is_none_or(|w| w.node.is_some()) {
+            let Some(want) = st.shard.get(c).filter(|w| w.node.is_none()) else {
                 continue;
-            }
+            };
             let slot = hash_slot(c);
             match topology.shard_for(slot) {
+                // The map is older than the move that node told of: wait
+                // for a fresher one.
+                Some(shard)
+                    if want.left.as_ref().is_some_and(|(node, at)| {
+                        *node == shard.primary && at.elapsed() < AVOID
+                    }) => {}
                 Some(shard) => groups
                     .entry((shard.primary.clone(), slot))
                     .or_default()
                     .push(c.clone()),
                 None => waiters.push(Waiter {
-                    node: ServerAddr::tcp("", 0),
+                    node: None,
                     node_id: 0,
                     channels: vec![c.clone()],
                     reply: Err(super::node::not_served(Some(slot))),
@@ -412,7 +431,7 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                 Err(e) => (0, Err(e)),
             };
             waiters.push(Waiter {
-                node: addr,
+                node: Some(addr),
                 node_id: reply.0,
                 channels: group,
                 reply: reply.1,
@@ -442,13 +461,15 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
             }
             w.node = Some(addr.clone());
             w.last = Some(addr.clone());
+            w.left = None;
         }
     }
 
     /// What a refused `SSUBSCRIBE` teaches: a `MOVED` updates the slot map.
-    fn learn(&self, error: &Error) {
+    /// `from` is the node that answered (its host stands for an empty one).
+    fn learn(&self, error: &Error, from: Option<&ServerAddr>) {
         if let Error::Server(e) = error {
-            let host = match &self.cluster.inner.config.seeds.first() {
+            let host = match from.or(self.cluster.inner.config.seeds.first()) {
                 Some(a) => super::node::host_of(a).to_owned(),
                 None => String::new(),
             };
@@ -486,8 +507,10 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
             for w in waiters {
                 let (node, _, channels, result) = w.outcome().await;
                 let Err(e) = result else { continue };
-                self.state.lock().await.unplace(&node, &channels);
-                self.learn(&e);
+                if let Some(node) = &node {
+                    self.state.lock().await.unplace(node, &channels);
+                }
+                self.learn(&e, node.as_ref());
                 if retryable(&e) {
                     retry.extend(channels);
                     last_error = Some(e);
@@ -669,7 +692,7 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
             tokio::spawn(async move {
                 let (node, node_id, channels, result) = w.outcome().await;
                 if let Err(error) = result {
-                    tracing::debug!(%node, %error, "shard channel subscription refused");
+                    tracing::debug!(?node, %error, "shard channel subscription refused");
                     // Told to the follower as if the node's task had.
                     let _ = tx.send((
                         node_id,
@@ -747,7 +770,7 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                     st.stop_following(channels, error);
                     return false;
                 }
-                self.learn(error);
+                self.learn(error, None);
             }
             return true;
         };
@@ -757,6 +780,9 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                 channel,
             } => {
                 st.unplace(&addr, std::slice::from_ref(&channel));
+                if let Some(w) = st.shard.get_mut(&channel) {
+                    w.left = Some((addr, Instant::now()));
+                }
                 true
             }
             Notice::Unsubscribed { .. } => false,
@@ -770,7 +796,7 @@ impl<T: Transport, C: CredentialProvider> Shared<T, C> {
                     st.stop_following(&channels, &error);
                     return false;
                 }
-                self.learn(&error);
+                self.learn(&error, Some(&addr));
                 !is_moved(&error)
             }
             Notice::Rejected { error, .. } => {
@@ -828,24 +854,34 @@ async fn follow<T: Transport, C: CredentialProvider>(
     mut notices: mpsc::UnboundedReceiver<(u64, Notice)>,
 ) {
     let mut settled = true;
+    let mut attempt = 0;
     loop {
-        let retry_every = match shared.upgrade() {
-            Some(s) => s.options.reconnect_max_delay,
+        let (retry_every, periodic) = match shared.upgrade() {
+            Some(s) => (
+                s.cluster.inner.config.backoff(attempt),
+                s.cluster.inner.config.refresh_interval,
+            ),
             None => return,
+        };
+        // Settled, with a periodic refresh configured: look at the map it
+        // keeps fresh as often (a move nobody told of, a replica promoted).
+        let wait = match (settled, periodic) {
+            (false, _) => Some(retry_every),
+            (true, every) => every,
         };
         let first = tokio::select! {
             n = notices.recv() => match n {
                 Some(n) => Some(n),
                 None => return,
             },
-            _ = tokio::time::sleep(retry_every), if !settled => None,
+            _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => None,
         };
         let Some(shared) = shared.upgrade() else {
             return;
         };
         // A slot move unsubscribes many channels at once: take every notice
         // already there, then refresh once.
-        let mut refresh = first.is_none();
+        let mut refresh = first.is_none() && !settled;
         let mut next = first;
         while let Some((id, notice)) = next {
             refresh |= shared.on_notice(id, notice).await;
@@ -857,6 +893,11 @@ async fn follow<T: Transport, C: CredentialProvider>(
             }
         }
         settled = shared.reconcile().await;
+        attempt = if settled {
+            0
+        } else {
+            attempt.saturating_add(1)
+        };
     }
 }
 
