@@ -807,3 +807,177 @@ async fn write_sub<S: tokio::io::AsyncWrite + Unpin>(
     s.stream.write_all(&out).await?;
     s.stream.flush().await
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::auth::StaticCredentials;
+    use crate::transport::MemoryTransport;
+
+    type NoticeRx = mpsc::UnboundedReceiver<(u64, Notice)>;
+
+    /// A task on an in-memory RESP2 connection (no handshake), its queue of
+    /// `capacity`, its notices tagged 7.
+    async fn spawn(
+        transport: MemoryTransport,
+        capacity: usize,
+    ) -> (Handle, mpsc::Receiver<RawMessage>, NoticeRx) {
+        let config = ConnectionConfig::default().protocol(Protocol::Resp2);
+        let (msg_tx, msg_rx) = mpsc::channel(capacity);
+        let (notice_tx, notice_rx) = mpsc::unbounded_channel();
+        let options = SubscriberConfig::default()
+            .reconnect_delay(Duration::from_millis(5), Duration::from_millis(20));
+        let handle = Handle::spawn(
+            config,
+            transport,
+            StaticCredentials::default(),
+            options,
+            msg_tx,
+            Some((7, notice_tx)),
+        )
+        .await
+        .unwrap();
+        (handle, msg_rx, notice_rx)
+    }
+
+    fn frame(items: &[&str]) -> Vec<u8> {
+        let mut out = format!("*{}\r\n", items.len());
+        for i in items {
+            match i.strip_prefix(':') {
+                Some(n) => out.push_str(&format!(":{n}\r\n")),
+                None => out.push_str(&format!("${}\r\n{i}\r\n", i.len())),
+            }
+        }
+        out.into_bytes()
+    }
+
+    /// Reads from the client until `expected` arrived.
+    async fn expect(end: &mut tokio::io::DuplexStream, expected: &[u8]) {
+        let mut got = vec![0; expected.len()];
+        end.read_exact(&mut got).await.unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(expected)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_server_unsubscribe_is_told_after_the_messages_before_it() {
+        let (transport, mut server) = MemoryTransport::new();
+        let (handle, mut messages, mut notices) = spawn(transport, 1).await;
+        let mut end = server.accept().await.unwrap();
+        let request = tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                handle
+                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"a")])
+                    .await
+            }
+        });
+        expect(&mut end, &frame(&["SSUBSCRIBE", "a"])).await;
+        end.write_all(&frame(&["ssubscribe", "a", ":1"]))
+            .await
+            .unwrap();
+        request.await.unwrap().unwrap();
+        // Three messages, then the slot moves away: more than the queue
+        // (capacity 1) holds, so the task holds some aside.
+        let mut out = Vec::new();
+        for i in 1..=3 {
+            out.extend(frame(&["smessage", "a", &i.to_string()]));
+        }
+        out.extend(frame(&["sunsubscribe", "a", ":0"]));
+        end.write_all(&out).await.unwrap();
+        // A caller awaiting a confirmation that sits behind all that makes
+        // the task read on while messages are held aside.
+        let request = tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                handle
+                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"c")])
+                    .await
+            }
+        });
+        expect(&mut end, &frame(&["SSUBSCRIBE", "c"])).await;
+        end.write_all(&frame(&["ssubscribe", "c", ":1"]))
+            .await
+            .unwrap();
+        request.await.unwrap().unwrap();
+        assert!(notices.try_recv().is_err(), "held behind the messages");
+        let mut consumed = 0;
+        loop {
+            tokio::select! {
+                biased;
+                notice = notices.recv() => {
+                    match notice.unwrap() {
+                        (7, Notice::Unsubscribed { kind: SubKind::Shard, channel }) => {
+                            assert_eq!(&channel[..], b"a");
+                        }
+                        other => panic!("{other:?}"),
+                    }
+                    assert_eq!(consumed + messages.len(), 3, "every message queued first");
+                    break;
+                }
+                m = messages.recv() => {
+                    consumed += 1;
+                    let m = m.unwrap().decode::<i64>().unwrap();
+                    assert_eq!(m.payload, consumed as i64);
+                }
+            }
+        }
+        // A requested unsubscribe is not reported.
+        let request = tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                handle
+                    .request(SubKind::Shard, false, vec![Bytes::from_static(b"b")])
+                    .await
+            }
+        });
+        expect(&mut end, &frame(&["SUNSUBSCRIBE", "b"])).await;
+        end.write_all(&frame(&["sunsubscribe", "b", ":0"]))
+            .await
+            .unwrap();
+        request.await.unwrap().unwrap();
+        assert!(notices.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_lost_connection_is_told_and_unsubscribes_need_no_server() {
+        let (transport, mut server) = MemoryTransport::new();
+        let (handle, _messages, mut notices) = spawn(transport, 8).await;
+        let mut end = server.accept().await.unwrap();
+        let request = tokio::spawn({
+            let handle = handle.clone();
+            async move {
+                handle
+                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"a")])
+                    .await
+            }
+        });
+        expect(&mut end, &frame(&["SSUBSCRIBE", "a"])).await;
+        end.write_all(&frame(&["ssubscribe", "a", ":1"]))
+            .await
+            .unwrap();
+        request.await.unwrap().unwrap();
+        // The server goes away for good: reconnecting fails.
+        drop(end);
+        drop(server);
+        let notice = tokio::time::timeout(Duration::from_secs(5), notices.recv())
+            .await
+            .unwrap();
+        assert!(
+            matches!(notice, Some((7, Notice::Disconnected))),
+            "{notice:?}"
+        );
+        let unsubscribed = tokio::time::timeout(
+            Duration::from_secs(5),
+            handle.request(SubKind::Shard, false, vec![Bytes::from_static(b"a")]),
+        )
+        .await;
+        assert!(matches!(unsubscribed, Ok(Ok(()))), "{unsubscribed:?}");
+    }
+}
