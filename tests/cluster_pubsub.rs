@@ -184,8 +184,8 @@ async fn every_shard_in_one_stream(
     assert_eq!(seen.len(), names.len());
     assert!(seen.values().all(|n| *n == N));
 
-    spublish(client, &names[0], "not a number").await;
-    spublish(client, &names[0], N).await;
+    spublish(client, names[0], "not a number").await;
+    spublish(client, names[0], N).await;
     let bad = tokio::time::timeout(Duration::from_secs(10), sub.next_message())
         .await
         .unwrap()
