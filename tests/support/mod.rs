@@ -45,6 +45,7 @@
 
 pub mod certs;
 mod cluster;
+pub mod cluster_ops;
 mod server;
 
 #[allow(unused_imports)] // only the cluster tests use it

@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 use super::pipeline::{ClusterPipeline, ClusterTransaction};
 use super::router::{prepare, Combine, Plan, Prepared};
 use super::scan::ClusterScan;
+use super::subscriber::ClusterSubscriber;
 use super::topology::Topology;
 use super::{multikey, ClusterConfig, LoadBalancingStrategy};
 use crate::auth::{CredentialProvider, StaticCredentials};
@@ -22,6 +23,7 @@ use crate::commands::{encode, ClusterInfoReply, ClusterShard, ClusterSlotRange, 
 use crate::connection::ServerAddr;
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::pubsub::SubscriberConfig;
 use crate::resp::Value;
 use crate::transport::{DefaultTransport, Transport};
 use crate::types::FromRedisValue;
@@ -191,6 +193,13 @@ impl<T: Transport, C: CredentialProvider> ClusterClient<T, C> {
     pub async fn node(&self, addr: &ServerAddr) -> Result<Client<T, C>> {
         self.inner.client_for(addr).await
     }
+
+    /// A subscriber for this cluster, with the default
+    /// [`SubscriberConfig`]: sharded channels follow their slot's primary;
+    /// see [`ClusterSubscriber`]. Connections are opened on first use.
+    pub fn subscriber<P: FromRedisValue>(&self) -> ClusterSubscriber<P> {
+        ClusterSubscriber::new(self, SubscriberConfig::default())
+    }
 }
 
 async fn periodic<T: Transport, C: CredentialProvider>(inner: Weak<Inner<T, C>>, every: Duration) {
@@ -209,6 +218,23 @@ async fn periodic<T: Transport, C: CredentialProvider>(inner: Weak<Inner<T, C>>,
 }
 
 impl<T: Transport, C: CredentialProvider> Inner<T, C> {
+    /// The settings of a connection to `addr`: the cluster's, that address.
+    pub(crate) fn node_config(&self, addr: &ServerAddr) -> crate::ConnectionConfig {
+        let mut config = self.config.connection.clone();
+        config.addr = addr.clone();
+        config
+    }
+
+    /// The transport every node connection uses.
+    pub(crate) fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The credentials every node connection uses (watched for rotation).
+    pub(crate) fn credentials(&self) -> &C {
+        &self.credentials
+    }
+
     pub(crate) fn topology(&self) -> Arc<Topology> {
         self.topology
             .read()

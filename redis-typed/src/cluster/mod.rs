@@ -13,6 +13,8 @@
 //! - `refresh.rs`: coalesced (single-flight) topology refreshes.
 //! - `pipeline.rs`: [`ClusterPipeline`], [`ClusterTransaction`].
 //! - `scan.rs`: [`ClusterScan`], `SCAN` over every primary.
+//! - `subscriber.rs`: [`ClusterSubscriber`], pub/sub whose sharded
+//!   channels follow their slot's primary.
 //! - `client.rs`, `config.rs`: [`ClusterClient`], [`ClusterConfig`].
 //!
 //! Errors are the crate's [`Error`](crate::Error): a cluster condition
@@ -32,6 +34,7 @@ mod router;
 mod scan;
 mod slot;
 mod strategy;
+mod subscriber;
 mod topology;
 
 pub use client::ClusterClient;
@@ -41,4 +44,5 @@ pub use redirect::Redirect;
 pub use scan::{ClusterScan, ClusterScanStream};
 pub use slot::{crc16, hash_slot, hash_tag, SLOT_COUNT};
 pub use strategy::LoadBalancingStrategy;
+pub use subscriber::ClusterSubscriber;
 pub use topology::{Shard, Topology};

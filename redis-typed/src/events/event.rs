@@ -164,6 +164,20 @@ pub enum Event<'a> {
     /// The cluster's topology (slot map, nodes) changed.
     #[non_exhaustive]
     TopologyChanged {},
+    /// A sharded pub/sub channel of a
+    /// [`ClusterSubscriber`](crate::cluster::ClusterSubscriber) was
+    /// subscribed again on another node: its slot moved (resharding,
+    /// failover). Messages published between the move and the new
+    /// subscription are lost.
+    #[non_exhaustive]
+    ShardChannelMoved {
+        /// The shard channel.
+        channel: &'a [u8],
+        /// The node it was subscribed on.
+        from: &'a ServerAddr,
+        /// The node it is subscribed on now (the slot's primary).
+        to: &'a ServerAddr,
+    },
 }
 
 impl Event<'_> {
@@ -181,6 +195,7 @@ impl Event<'_> {
             Event::ReauthFailed { .. } => "reauth_failed",
             Event::RetryAttempted { .. } => "retry_attempted",
             Event::TopologyChanged { .. } => "topology_changed",
+            Event::ShardChannelMoved { .. } => "shard_channel_moved",
         }
     }
 }

@@ -24,7 +24,10 @@
 //! - `config.rs`: [`SubscriberConfig`]: buffer capacity, reconnect backoff.
 //! - `subscriber.rs`: [`Subscriber`], the user's end.
 //! - `task.rs`: the task that owns the connection: reads, writes,
-//!   reconnects, re-subscribes, re-authenticates.
+//!   reconnects, re-subscribes, re-authenticates; for the cluster's
+//!   subscriber, it also reports what it cannot settle alone (a channel
+//!   the server unsubscribed, a refused re-subscription, a lost
+//!   connection).
 //!
 //! # Design
 //!
@@ -60,11 +63,17 @@
 //! (handshake with the new credentials) and re-subscribes: a gap, counted
 //! like any reconnect.
 //!
-//! **Clusters.** A subscriber talks to one node: the address of its
-//! configuration. Sharded subscriptions (`SSUBSCRIBE`) must go to the node
-//! owning the channel's slot: open one subscriber per node with
-//! `config.addr` set to that node. Re-subscription after a reconnect sends
-//! one `SSUBSCRIBE` per shard channel, so it never crosses slots.
+//! **Clusters.** A [`Subscriber`] talks to one node: the address of its
+//! configuration. For a cluster, use
+//! [`ClusterSubscriber`](crate::cluster::ClusterSubscriber)
+//! (`cluster.subscriber::<T>()`): it runs this module's task once per node
+//! it needs, merges their messages into one stream with the same bounded
+//! queue and back-pressure, sends each slot's shard channels (one
+//! `SSUBSCRIBE` per slot) to the slot's primary, and follows them when the
+//! slot moves (resharding, failover, a node that does not come back).
+//! Classic channels and patterns, broadcast cluster-wide, use one of its
+//! connections. Re-subscription after a reconnect sends one `SSUBSCRIBE`
+//! per shard channel, so it never crosses slots.
 
 mod config;
 mod message;
@@ -74,3 +83,6 @@ mod task;
 pub use config::SubscriberConfig;
 pub use message::Message;
 pub use subscriber::Subscriber;
+
+pub(crate) use message::{RawMessage, SubKind};
+pub(crate) use task::{gone, Handle, Notice};

@@ -4,20 +4,19 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::message::{Message, RawMessage, SubKind};
-use super::task::{Control, Stats, Task};
+use super::task::Handle;
 use super::SubscriberConfig;
 use crate::auth::{CredentialProvider, StaticCredentials};
 use crate::commands::stream::fields::arg_bytes;
 use crate::connection::{ConnectionConfig, Protocol};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::{DefaultTransport, Transport};
 use crate::types::{FromRedisValue, SingleArg};
 
@@ -50,17 +49,15 @@ use crate::types::{FromRedisValue, SingleArg};
 /// # Ok(()) }
 /// ```
 pub struct Subscriber<T = Bytes> {
-    control: mpsc::Sender<Control>,
+    handle: Handle,
     messages: mpsc::Receiver<RawMessage>,
-    stats: Arc<Stats>,
-    protocol: Protocol,
     _payload: PhantomData<fn() -> T>,
 }
 
 impl<T> fmt::Debug for Subscriber<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Subscriber")
-            .field("protocol", &self.protocol)
+            .field("protocol", &self.handle.protocol)
             .field("queued", &self.messages.len())
             .field("reconnects", &self.reconnects())
             .finish_non_exhaustive()
@@ -91,7 +88,9 @@ impl<T: FromRedisValue> Subscriber<T> {
     /// later failures are retried in the background.
     ///
     /// To subscribe on one node of a cluster (sharded channels live on the
-    /// node owning their slot), set `config.addr` to that node.
+    /// node owning their slot), set `config.addr` to that node; to follow
+    /// shard channels wherever their slot goes, use
+    /// [`ClusterSubscriber`](crate::cluster::ClusterSubscriber).
     pub async fn connect_with<Tr: Transport, C: CredentialProvider>(
         config: ConnectionConfig,
         transport: Tr,
@@ -99,26 +98,12 @@ impl<T: FromRedisValue> Subscriber<T> {
         options: SubscriberConfig,
     ) -> Result<Self> {
         let capacity = options.capacity.max(1);
-        let (control_tx, control_rx) = mpsc::channel(16);
         let (message_tx, message_rx) = mpsc::channel(capacity);
-        let stats = Arc::new(Stats::default());
-        let mut task = Task::new(
-            config,
-            transport,
-            credentials,
-            options,
-            control_rx,
-            message_tx,
-            stats.clone(),
-        );
-        let first = task.connect().await?;
-        let protocol = first.protocol();
-        tokio::spawn(task.run(first));
+        let handle =
+            Handle::spawn(config, transport, credentials, options, message_tx, None).await?;
         Ok(Subscriber {
-            control: control_tx,
+            handle,
             messages: message_rx,
-            stats,
-            protocol,
             _payload: PhantomData,
         })
     }
@@ -151,7 +136,8 @@ impl<T> Subscriber<T> {
 
     /// `SSUBSCRIBE shardchannel [shardchannel ...]` (Redis 7.0+). In a
     /// cluster the channels must hash to one slot, owned by this
-    /// subscriber's node.
+    /// subscriber's node (a [`ClusterSubscriber`](crate::cluster::ClusterSubscriber)
+    /// groups and routes them itself).
     pub async fn ssubscribe<A: SingleArg>(
         &self,
         channels: impl IntoIterator<Item = A>,
@@ -197,13 +183,13 @@ impl<T> Subscriber<T> {
     /// re-authenticate on RESP2). Each is a gap: messages published while
     /// disconnected are not received.
     pub fn reconnects(&self) -> u64 {
-        self.stats.reconnects.load(Ordering::Relaxed)
+        self.handle.stats.reconnects.load(Ordering::Relaxed)
     }
 
     /// The server's id for the current connection (`CLIENT ID`), when the
     /// handshake learned it (RESP3).
     pub fn server_id(&self) -> Option<i64> {
-        match self.stats.server_id.load(Ordering::Relaxed) {
+        match self.handle.stats.server_id.load(Ordering::Relaxed) {
             0 => None,
             id => Some(id as i64),
         }
@@ -217,7 +203,7 @@ impl<T> Subscriber<T> {
 
     /// The protocol negotiated by the first connection.
     pub fn protocol(&self) -> Protocol {
-        self.protocol
+        self.handle.protocol
     }
 
     async fn request<A: SingleArg>(
@@ -230,18 +216,7 @@ impl<T> Subscriber<T> {
         if subscribe && channels.is_empty() {
             return Ok(());
         }
-        let (reply, rx) = oneshot::channel();
-        let gone = || Error::ConnectionClosed("the subscriber's task has stopped".into());
-        self.control
-            .send(Control {
-                kind,
-                subscribe,
-                channels,
-                reply,
-            })
-            .await
-            .map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.handle.request(kind, subscribe, channels).await
     }
 }
 
