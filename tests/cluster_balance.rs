@@ -79,7 +79,7 @@ fn hoeffding_bound(n: u64) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_with_two_replicas_per_shard() {
     let started = Instant::now();
-    let cluster = RedisCluster::start_with(2);
+    let mut cluster = RedisCluster::start_with(2);
     println!("9-node cluster ready in {:?}", started.elapsed());
     let mut config = ClusterConfig::from_urls(&cluster.urls()).unwrap();
     config.connection = config
@@ -124,7 +124,7 @@ async fn cluster_with_two_replicas_per_shard() {
     println!("fan-out ok ({:?})", started.elapsed());
     strategies_over_two_replicas(&cluster, &client, &shard, &keys, &script).await;
     println!("strategies ok ({:?})", started.elapsed());
-    replica_reads_survive_killed_connections(&cluster, &client, &shard, &keys).await;
+    replica_reads_survive_killed_connections(&mut cluster, &client, &shard, &keys).await;
     println!("READONLY after reconnect ok ({:?})", started.elapsed());
 }
 
@@ -363,9 +363,10 @@ async fn strategies_over_two_replicas(
 /// Replica reads (round robin over both replicas), then every client
 /// connection of one replica killed server-side, then more reads: all are
 /// answered, none by the primary, the killed replica serves its turn again
-/// and counts a new `READONLY`.
+/// and counts a new `READONLY`. The same for a pipeline after another
+/// kill, and after the replica process itself is restarted.
 async fn replica_reads_survive_killed_connections(
-    cluster: &RedisCluster,
+    cluster: &mut RedisCluster,
     client: &ClusterClient,
     shard: &Shard,
     keys: &[String],
@@ -405,16 +406,70 @@ async fn replica_reads_survive_killed_connections(
         "after the kill: GET per node {gets:?}, READONLY per node {readonly:?}, \
          GETs the victim redirected: {rejected}"
     );
-    assert_eq!(calls(&gets, primary), 0, "no read fell back to the primary");
-    assert_eq!(calls(&gets, victim) + calls(&gets, other), KEYS as u64);
+    served_again([primary, victim, other], &gets, &readonly, rejected);
+
+    // A pipeline whose replica group meets the killed connection.
+    let killed = cluster
+        .node(victim)
+        .cli(&["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"]);
+    assert_ne!(killed.trim(), "0", "the client's connection was killed");
+    cluster.reset_stats();
+    let k = |i: usize| keys[i].as_str();
+    let replies: [Option<String>; 4] = client
+        .pipeline()
+        .strategy(strategy)
+        .add(Get::new(k(0)))
+        .add(Get::new(k(1)))
+        .add(Get::new(k(2)))
+        .add(Get::new(k(3)))
+        .send()
+        .await
+        .map(|(a, b, c, d)| [a, b, c, d])
+        .unwrap();
+    assert!(
+        replies.iter().all(|v| v.as_deref() == Some("v")),
+        "{replies:?}"
+    );
+    let gets = cluster.command_calls("get");
+    println!("pipeline after the kill: GET per node {gets:?}");
+    assert_eq!(calls(&gets, primary), 0, "no pipelined read on the primary");
+    assert_eq!(calls(&gets, victim) + calls(&gets, other), 4);
+    assert!(calls(&gets, victim) >= 1, "{gets:?}");
+
+    // The replica process restarted (its data back by a full resync).
+    cluster.node_mut(victim).restart();
+    cluster.wait_ready();
+    cluster.reset_stats();
+    read_all().await;
+    let gets = cluster.command_calls("get");
+    let readonly = cluster.command_calls("readonly");
+    let rejected = rejected_calls(cluster, victim, "get");
+    println!(
+        "after the restart: GET per node {gets:?}, READONLY per node {readonly:?}, \
+         GETs the victim redirected: {rejected}"
+    );
+    served_again([primary, victim, other], &gets, &readonly, rejected);
+}
+
+/// What `KEYS` reads after the replica `victim` lost its connections
+/// show (`[primary, victim, other replica]` ports): none on the primary,
+/// the victim back to its turns and in READONLY mode again.
+fn served_again(
+    [primary, victim, other]: [u16; 3],
+    gets: &HashMap<u16, u64>,
+    readonly: &HashMap<u16, u64>,
+    rejected: u64,
+) {
+    assert_eq!(calls(gets, primary), 0, "no read fell back to the primary");
+    assert_eq!(calls(gets, victim) + calls(gets, other), KEYS as u64);
     // The victim serves its turns again: half, give or take the one read
     // whose connection failed under it (retried on the next replica).
     assert!(
-        calls(&gets, victim) + 1 >= KEYS as u64 / 2,
+        calls(gets, victim) + 1 >= KEYS as u64 / 2,
         "killed replica served {} of {KEYS}",
-        calls(&gets, victim)
+        calls(gets, victim)
     );
-    assert!(calls(&readonly, victim) >= 1, "READONLY sent again");
+    assert!(calls(readonly, victim) >= 1, "READONLY sent again");
     // READONLY was restored after at most one redirected read.
     assert!(rejected <= 1, "{rejected} GETs redirected by the replica");
 }
