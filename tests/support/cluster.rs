@@ -9,6 +9,10 @@
 //!
 //! Ports stay at or below 55535: the cluster bus listens on port + 10000.
 //!
+//! [`RedisCluster::start_with`] starts three primaries with any number of
+//! replicas each (`--cluster-replicas N`), for checks that need more than
+//! one replica per shard.
+//!
 //! [`RedisCluster::start_tls`] starts the same cluster with TLS: each node
 //! also listens on a TLS port (`tls-port`), with `tls-cluster yes` and
 //! `tls-replication yes` (the bus and replication run over TLS too) and a
@@ -30,10 +34,12 @@ const MAX_PORT: u16 = 55535;
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(50);
 
-/// A running 3-primary / 3-replica cluster.
+/// A running cluster: 3 primaries, each with `replicas_per_shard`
+/// replicas (one unless started with [`RedisCluster::start_with`]).
 #[derive(Debug)]
 pub struct RedisCluster {
     nodes: Vec<RedisServer>,
+    replicas_per_shard: usize,
     /// Set by [`RedisCluster::start_tls`].
     tls: Option<ClusterTls>,
 }
@@ -79,8 +85,16 @@ fn start_node(extra: &[OsString]) -> RedisServer {
 impl RedisCluster {
     /// Starts six nodes, creates the cluster and waits until it is ready.
     pub fn start() -> RedisCluster {
-        let nodes: Vec<RedisServer> = (0..6).map(|_| start_node(&[])).collect();
-        RedisCluster::create(nodes, None)
+        RedisCluster::start_with(1)
+    }
+
+    /// Starts three primaries with `replicas_per_shard` replicas each
+    /// (`3 * (1 + replicas_per_shard)` nodes), creates the cluster and
+    /// waits until every replica is attached.
+    pub fn start_with(replicas_per_shard: usize) -> RedisCluster {
+        let count = 3 * (1 + replicas_per_shard);
+        let nodes: Vec<RedisServer> = (0..count).map(|_| start_node(&[])).collect();
+        RedisCluster::create(nodes, None, replicas_per_shard)
     }
 
     /// Like [`RedisCluster::start`], each node also serving TLS on its own
@@ -109,11 +123,16 @@ impl RedisCluster {
             ports,
             _files: files,
         };
-        RedisCluster::create(nodes, Some(tls))
+        RedisCluster::create(nodes, Some(tls), 1)
     }
 
-    /// Joins `nodes` into a cluster and waits until it is ready.
-    fn create(nodes: Vec<RedisServer>, tls: Option<ClusterTls>) -> RedisCluster {
+    /// Joins `nodes` into a cluster of three shards, `replicas_per_shard`
+    /// replicas each, and waits until it is ready.
+    fn create(
+        nodes: Vec<RedisServer>,
+        tls: Option<ClusterTls>,
+        replicas_per_shard: usize,
+    ) -> RedisCluster {
         let addrs: Vec<String> = nodes
             .iter()
             .map(|n| format!("127.0.0.1:{}", n.port()))
@@ -122,7 +141,9 @@ impl RedisCluster {
             .arg("--cluster")
             .arg("create")
             .args(&addrs)
-            .args(["--cluster-replicas", "1", "--cluster-yes"])
+            .arg("--cluster-replicas")
+            .arg(replicas_per_shard.to_string())
+            .arg("--cluster-yes")
             .stdin(Stdio::null())
             .output()
             .expect("run redis-cli --cluster create (is redis-cli on PATH?)");
@@ -132,7 +153,11 @@ impl RedisCluster {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        let cluster = RedisCluster { nodes, tls };
+        let cluster = RedisCluster {
+            nodes,
+            replicas_per_shard,
+            tls,
+        };
         cluster.wait_ready();
         cluster
     }
@@ -157,6 +182,9 @@ impl RedisCluster {
     pub fn wait_ready(&self) {
         let deadline = Instant::now() + READY_TIMEOUT;
         let running = self.nodes.iter().filter(|n| n.is_running()).count();
+        // Of the running nodes, the share that are replicas once every
+        // shard has its primary (a half with one replica per shard).
+        let replicas = running * self.replicas_per_shard / (self.replicas_per_shard + 1);
         loop {
             let ready = self.nodes.iter().filter(|n| n.is_running()).all(|n| {
                 let Ok(info) = n.try_cli(&["CLUSTER", "INFO"]) else {
@@ -168,7 +196,7 @@ impl RedisCluster {
                     return false;
                 };
                 let link = repl.contains("role:master") || repl.contains("master_link_status:up");
-                let shards = self.replicas_listed(n) >= running / 2;
+                let shards = self.replicas_listed(n) >= replicas;
                 ok && slots && link && shards
             });
             if ready {

@@ -34,8 +34,9 @@ use crate::{Client, Cmd};
 /// Each command is routed by its keys' hash slot (`{hash tags}` honoured)
 /// to the shard that serves it; keyless commands go where their meaning
 /// says (`DBSIZE` summed over the primaries, `KEYS` concatenated,
-/// `FLUSHALL`, `SCRIPT LOAD`, `FUNCTION LOAD` to every primary, anything
-/// else to one primary). `MGET`, `MSET`, `DEL`, `EXISTS`, `UNLINK` and
+/// `FLUSHALL`, `FUNCTION LOAD` to every primary, `SCRIPT LOAD` and
+/// `SCRIPT FLUSH` to every node, replicas included, anything else to one
+/// primary). `MGET`, `MSET`, `DEL`, `EXISTS`, `UNLINK` and
 /// `TOUCH` across slots are split and merged; other commands across slots
 /// fail before sending with a `CROSSSLOT` error naming the slots.
 ///
@@ -479,6 +480,9 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
                 }
                 let replies = collect(tasks).await?;
                 combine_replies(combine, replies)
+            }
+            Plan::AllNodes { bytes, combine } => {
+                combine_replies(combine, self.run_on_every_node(&bytes).await?)
             }
         }
     }

@@ -5,11 +5,13 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use tokio::task::JoinSet;
 
 use super::client::Inner;
 use super::redirect::Redirect;
 use super::LoadBalancingStrategy;
 use crate::auth::CredentialProvider;
+use crate::client::decode_reply;
 use crate::commands::encode;
 use crate::connection::ServerAddr;
 use crate::error::{Error, ErrorKind, Result, ServerError};
@@ -66,14 +68,18 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         strategy: LoadBalancingStrategy,
     ) -> Result<Value> {
         let mut ask: Option<ServerAddr> = None;
+        // The node to ask again, bypassing the strategy (a replica that was
+        // just sent READONLY).
+        let mut again: Option<ServerAddr> = None;
         let mut readonly_resent = false;
         let mut last_error = None;
         for attempt in 0..self.config.max_attempts {
             let generation = self.gate.generation();
             let asking = ask.take();
-            let addr = match &asking {
-                Some(a) => a.clone(),
-                None => match self.pick(slot, read_only, strategy) {
+            let addr = match (&asking, again.take()) {
+                (Some(a), _) => a.clone(),
+                (None, Some(a)) => a,
+                (None, None) => match self.pick(slot, read_only, strategy) {
                     Some(a) => a,
                     None => {
                         last_error = Some(not_served(slot));
@@ -133,6 +139,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
                     if read_only && !readonly_resent && self.is_replica_of(&addr, s, &target) {
                         readonly_resent = true;
                         let _ = client.send(Cmd::<()>::new("READONLY")).await;
+                        again = Some(addr);
                         continue;
                     }
                     self.apply_moved(s, &target);
@@ -154,6 +161,63 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             }
         }
         Err(last_error.unwrap_or_else(|| not_served(slot)))
+    }
+
+    /// Sends `bytes` to every node of the map, primaries and replicas, in
+    /// parallel, and returns the replies, the primaries' first. A server
+    /// error from any node fails the command, and so does a primary that
+    /// cannot be reached. A replica that cannot be reached is skipped (and
+    /// a refresh scheduled): it serves no read until it is back, and a
+    /// replica that restarts comes back with an empty script cache anyway,
+    /// which the `NOSCRIPT` fallback of `Script` covers.
+    pub(crate) async fn run_on_every_node(self: &Arc<Self>, bytes: &Bytes) -> Result<Vec<Value>> {
+        let topology = self.topology();
+        let primaries: Vec<ServerAddr> = topology.primaries().cloned().collect();
+        if primaries.is_empty() {
+            return Err(not_served(None));
+        }
+        let mut tasks = JoinSet::new();
+        // `nodes()` lists the primaries first.
+        for (i, addr) in topology.nodes().into_iter().cloned().enumerate() {
+            let me = self.clone();
+            let bytes = bytes.clone();
+            let primary = primaries.contains(&addr);
+            tasks.spawn(async move {
+                let outcome = async {
+                    let client = me.client_for(&addr).await?;
+                    let mut reply = client
+                        .request(|out| out.extend_from_slice(&bytes), 1)
+                        .await?;
+                    decode_reply::<Value>(reply.pop().unwrap_or(Value::Nil))
+                }
+                .await;
+                (i, addr, primary, outcome)
+            });
+        }
+        let mut replies = Vec::new();
+        let mut first_error = None;
+        while let Some(done) = tasks.join_next().await {
+            match done {
+                Ok((i, _, _, Ok(value))) => replies.push((i, value)),
+                Ok((_, addr, false, Err(e))) if e.is_connection_error() || e.is_timeout() => {
+                    tracing::warn!(error = %e, node = ?addr, "replica skipped: unreachable");
+                    self.schedule_refresh();
+                }
+                Ok((_, _, _, Err(e))) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(Error::ConnectionClosed(format!(
+                        "cluster task failed: {e}"
+                    )));
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        replies.sort_by_key(|(i, _)| *i);
+        Ok(replies.into_iter().map(|(_, v)| v).collect())
     }
 
     async fn backoff(&self, attempt: u32) {

@@ -80,6 +80,10 @@ pub(crate) enum Plan {
     },
     /// To every primary, replies combined.
     AllPrimaries { bytes: Bytes, combine: Combine },
+    /// To every node, primaries and replicas, replies combined: state each
+    /// node keeps for itself and replication does not carry (the script
+    /// cache).
+    AllNodes { bytes: Bytes, combine: Combine },
     /// To any primary.
     Any { bytes: Bytes },
 }
@@ -91,6 +95,9 @@ fn encoded<C: Command + ?Sized>(cmd: &C) -> Bytes {
 }
 
 /// Keyless commands that go to every primary, and how their replies combine.
+///
+/// Functions (`FUNCTION LOAD`...) are data: a replica refuses them
+/// (`READONLY`) and gets them from its primary by replication.
 fn fan_out(name: &[u8], sub: &[u8]) -> Option<Combine> {
     Some(match (name, sub) {
         (b"DBSIZE", _) => Combine::Sum,
@@ -100,6 +107,15 @@ fn fan_out(name: &[u8], sub: &[u8]) -> Option<Combine> {
         (b"FUNCTION", b"LOAD" | b"DELETE" | b"FLUSH" | b"RESTORE") => Combine::First,
         _ => return None,
     })
+}
+
+/// Keyless commands that must reach the replicas too: since Redis 7.0 the
+/// script cache is not replicated (`SCRIPT LOAD` on a primary leaves its
+/// replicas without the script, so an `EVALSHA_RO` balanced to a replica
+/// would fail with `NOSCRIPT`), and replicas accept `SCRIPT LOAD` and
+/// `SCRIPT FLUSH`.
+fn every_node(name: &[u8], sub: &[u8]) -> bool {
+    matches!((name, sub), (b"SCRIPT", b"LOAD" | b"FLUSH"))
 }
 
 /// The CROSSSLOT error the server would send, raised before sending.
@@ -142,6 +158,9 @@ pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
             cmd.write_args(&mut name);
             let bytes = encoded(cmd);
             match fan_out(&name.name, &name.sub) {
+                Some(combine) if every_node(&name.name, &name.sub) => {
+                    Plan::AllNodes { bytes, combine }
+                }
                 Some(combine) => Plan::AllPrimaries { bytes, combine },
                 None => Plan::Any { bytes },
             }
@@ -167,6 +186,14 @@ mod tests {
                 ..
             }
         ));
+        let p = prepare(&Cmd::<()>::new("script").arg("load").arg("return 1")).unwrap();
+        assert!(matches!(p.plan, Plan::AllNodes { .. }));
+        let p = prepare(&Cmd::<()>::new("SCRIPT").arg("FLUSH")).unwrap();
+        assert!(matches!(p.plan, Plan::AllNodes { .. }));
+        let p = prepare(&Cmd::<()>::new("SCRIPT").arg("KILL")).unwrap();
+        assert!(matches!(p.plan, Plan::AllPrimaries { .. }));
+        let p = prepare(&Cmd::<()>::new("FUNCTION").arg("LOAD").arg("code")).unwrap();
+        assert!(matches!(p.plan, Plan::AllPrimaries { .. }));
         let p = prepare(&Cmd::<()>::new("PING")).unwrap();
         assert!(matches!(p.plan, Plan::Any { .. }));
         let e = prepare(&Cmd::<()>::new("SUNION").key("a").key("b")).unwrap_err();
