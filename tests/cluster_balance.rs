@@ -124,6 +124,8 @@ async fn cluster_with_two_replicas_per_shard() {
     println!("fan-out ok ({:?})", started.elapsed());
     strategies_over_two_replicas(&cluster, &client, &shard, &keys, &script).await;
     println!("strategies ok ({:?})", started.elapsed());
+    round_robin_across_shards(&cluster, &client).await;
+    println!("round robin across shards ok ({:?})", started.elapsed());
     replica_reads_survive_killed_connections(&mut cluster, &client, &shard, &keys).await;
     println!("READONLY after reconnect ok ({:?})", started.elapsed());
 }
@@ -357,6 +359,48 @@ async fn strategies_over_two_replicas(
                 "{strategy:?} {command} nowhere else: {stats:?}"
             );
         }
+    }
+}
+
+/// Reads that alternate between the three shards: each shard still takes
+/// its own turns, so every node of every shard serves exactly a third of
+/// its shard's reads (each shard has its own counter).
+async fn round_robin_across_shards(cluster: &RedisCluster, client: &ClusterClient) {
+    const TURNS: u64 = 60;
+    let topology = client.topology();
+    // One key per shard.
+    let mut keys: Vec<(String, Shard)> = Vec::new();
+    for i in 0.. {
+        let key = format!("rr:{i}");
+        let shard = topology.shard_for(hash_slot(key.as_bytes())).unwrap();
+        if keys.iter().all(|(_, s)| s.primary != shard.primary) {
+            keys.push((key, shard.clone()));
+        }
+        if keys.len() == 3 {
+            break;
+        }
+    }
+    for (k, _) in &keys {
+        client.send(Set::new(k.as_str(), "v")).await.unwrap();
+    }
+    cluster.reset_stats();
+    for _ in 0..TURNS {
+        for (k, _) in &keys {
+            let v: Option<String> = client
+                .send_with(Get::new(k.as_str()), LoadBalancingStrategy::RoundRobin)
+                .await
+                .unwrap();
+            assert_eq!(v.as_deref(), Some("v"));
+        }
+    }
+    let stats = cluster.command_calls("get");
+    for (k, shard) in &keys {
+        let nodes: Vec<u16> = std::iter::once(&shard.primary)
+            .chain(&shard.replicas)
+            .map(port)
+            .collect();
+        let counts: Vec<u64> = nodes.iter().map(|&p| calls(&stats, p)).collect();
+        assert_eq!(counts, [TURNS / 3; 3], "shard of {k}: {stats:?}");
     }
 }
 

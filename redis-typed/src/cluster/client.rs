@@ -73,8 +73,9 @@ pub(crate) struct Inner<T: Transport, C: CredentialProvider> {
     topology: RwLock<Arc<Topology>>,
     nodes: Mutex<HashMap<ServerAddr, Client<T, C>>>,
     pub(crate) gate: super::refresh::RefreshGate,
-    /// Round-robin counters, one per shard (indexed by a hash of the
-    /// primary's address), so each shard's nodes take turns evenly.
+    /// Round-robin counters, one per shard (indexed by the shard's dense
+    /// index in the topology, so no two shards share one below 64 shards),
+    /// so each shard's nodes take turns evenly.
     turns: [AtomicUsize; 64],
 }
 
@@ -263,10 +264,8 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         let topology = self.topology();
         match slot {
             Some(slot) => {
-                let shard = topology.shard_for(slot)?;
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                std::hash::Hash::hash(&shard.primary, &mut hasher);
-                let turn = &self.turns[(std::hash::Hasher::finish(&hasher) % 64) as usize];
+                let (index, shard) = topology.indexed_shard_for(slot)?;
+                let turn = &self.turns[index % self.turns.len()];
                 Some(strategy.pick(shard, read_only, turn).clone())
             }
             None => {

@@ -145,8 +145,14 @@ impl Topology {
 
     /// The shard serving `slot`, if any.
     pub fn shard_for(&self, slot: u16) -> Option<&Shard> {
-        let index = (*self.slots.get(slot as usize)?)?;
-        self.shards.get(index as usize)
+        self.indexed_shard_for(slot).map(|(_, shard)| shard)
+    }
+
+    /// The shard serving `slot` with its index in [`Topology::shards`]
+    /// (indexes are dense: `0..shards().len()`).
+    pub fn indexed_shard_for(&self, slot: u16) -> Option<(usize, &Shard)> {
+        let index = (*self.slots.get(slot as usize)?)? as usize;
+        Some((index, self.shards.get(index)?))
     }
 
     /// The shards (those serving at least one slot, or added by `MOVED`).
