@@ -27,7 +27,7 @@ use crate::pubsub::SubscriberConfig;
 use crate::resp::Value;
 use crate::transport::{DefaultTransport, Transport};
 use crate::types::FromRedisValue;
-use crate::{Client, Cmd};
+use crate::Client;
 
 /// A Redis Cluster client: cheap to clone, safe to share between tasks.
 ///
@@ -298,8 +298,10 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     }
 
     /// The multiplexed client of `addr`, connected on first use. Every
-    /// connection sends `READONLY` first: harmless on a primary, needed for
-    /// a replica to serve reads.
+    /// connection, and every reconnection of it, sends `READONLY` in its
+    /// handshake: harmless on a primary, needed for a replica to serve
+    /// reads (a replica's reconnected connection serves them at once, with
+    /// no `MOVED` round trip).
     pub(crate) async fn client_for(&self, addr: &ServerAddr) -> Result<Client<T, C>> {
         if let Some(c) = self
             .nodes
@@ -309,11 +311,9 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         {
             return Ok(c.clone());
         }
-        let mut config = self.config.connection.clone();
-        config.addr = addr.clone();
+        let config = self.node_config(addr).read_only(true);
         let client =
             Client::connect_with(config, self.transport.clone(), self.credentials.clone()).await?;
-        client.send(Cmd::<()>::new("READONLY")).await?;
         let mut nodes = self.nodes.lock().unwrap_or_else(|p| p.into_inner());
         Ok(nodes.entry(addr.clone()).or_insert(client).clone())
     }

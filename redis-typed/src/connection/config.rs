@@ -91,6 +91,11 @@ pub struct ConnectionConfig {
     /// Where connection lifecycle and re-authentication events go (no
     /// listeners by default; cheap to clone, shared by clones).
     pub events: EventDispatcher,
+    /// Send `READONLY` in the handshake, so that a cluster replica serves
+    /// reads on this connection, and again on every reconnected one. Only
+    /// for cluster nodes (a standalone server refuses `READONLY`); the
+    /// cluster client sets it on its node connections itself.
+    pub read_only: bool,
 }
 
 impl fmt::Debug for ConnectionConfig {
@@ -105,6 +110,7 @@ impl fmt::Debug for ConnectionConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("response_timeout", &self.response_timeout)
             .field("events", &self.events)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -121,6 +127,7 @@ impl Default for ConnectionConfig {
             connect_timeout: Duration::from_secs(5),
             response_timeout: Some(Duration::from_secs(30)),
             events: EventDispatcher::default(),
+            read_only: false,
         }
     }
 }
@@ -259,6 +266,13 @@ impl ConnectionConfig {
     /// credential refreshes and re-authentications in one place).
     pub fn events(mut self, events: EventDispatcher) -> Self {
         self.events = events;
+        self
+    }
+
+    /// Sends `READONLY` in every handshake (cluster replicas; see
+    /// [`ConnectionConfig::read_only`](Self#structfield.read_only)).
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 

@@ -3,8 +3,8 @@
 //! RESP3 (the default): `HELLO 3 [AUTH user pass] [SETNAME name]`. When the
 //! server does not know `HELLO` (Redis < 6) or refuses protocol 3
 //! (`NOPROTO`), or RESP2 was asked for: `AUTH [user] pass`, then
-//! `CLIENT SETNAME name`. Finally `SELECT db` when a database other than 0
-//! is configured.
+//! `CLIENT SETNAME name`. Then `SELECT db` when a database other than 0
+//! is configured, and `READONLY` when asked for (cluster replica reads).
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -85,6 +85,9 @@ where
     }
     if config.db != 0 {
         conn.send(Cmd::<()>::new("SELECT").arg(&config.db)).await?;
+    }
+    if config.read_only {
+        conn.send(Cmd::<()>::new("READONLY")).await?;
     }
     Ok(negotiated)
 }
