@@ -125,9 +125,18 @@ fn cpu_time() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
-/// Peak resident set size of the process, in KiB (Linux reports KiB).
+/// Peak resident set size of the process, in KiB: `VmHWM` from
+/// `/proc/self/status`. (`ru_maxrss` is not used where `VmHWM` exists: Linux
+/// carries it across `exec`, so a child would report at least the parent's
+/// peak at the time it was spawned.)
 fn peak_rss_kib() -> u64 {
-    rusage().ru_maxrss as u64
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or_else(|| rusage().ru_maxrss as u64)
 }
 
 /// Runs exactly `ops` operations (batches, for the batch scenarios) per
