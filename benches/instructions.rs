@@ -33,7 +33,10 @@ fn array_of_100_bulks() -> Bytes {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let (Some(workload), Some(Ok(n))) = (args.first(), args.get(1).map(|n| n.parse::<u64>()))
     else {
         eprintln!("usage: instructions decode_value|decode_vec_bytes|pack_set_ex ITERATIONS");

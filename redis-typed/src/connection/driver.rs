@@ -36,7 +36,6 @@ enum Batch {
     Abort(String),
 }
 
-
 /// Drives one stream until it fails or the client closes.
 pub(crate) struct Driver<S> {
     stream: S,

@@ -60,10 +60,7 @@ pub(crate) fn reply_slot() -> (ReplySender, ReplyReceiver) {
         .ok()
         .flatten()
         .unwrap_or_default();
-    (
-        ReplySender(Some(slot.clone())),
-        ReplyReceiver(Some(slot)),
-    )
+    (ReplySender(Some(slot.clone())), ReplyReceiver(Some(slot)))
 }
 
 /// Puts `slot` back in this thread's pool if nothing else refers to it.

@@ -22,8 +22,8 @@ use tokio::time::Instant;
 use bytes::BytesMut;
 use tokio::sync::Notify;
 
-pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use super::reply::reply_slot;
+pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use crate::error::{Error, Result};
 use crate::resp::Value;
 
