@@ -4,13 +4,13 @@
 //! ```sh
 //! cargo bench --bench throughput                      # full run, writes BENCHMARKS.md
 //! cargo bench --bench throughput -- --rounds 3 --secs 2 --scenarios get_64_tasks --no-write
+//! cargo bench --bench throughput -- --help
 //! ```
 //!
-//! Options: `--rounds N` (5), `--secs S` measured per run (3), `--warmup S`
-//! (1), `--clients a,b`, `--scenarios x,y`, `--no-write` (print only),
-//! `--no-ceiling` (skip redis-benchmark), `--md PATH`, `--svg PATH`.
+//! Options: see [`USAGE`].
 //!
-//! The parent starts the server, loads the keys, and runs every (client,
+//! The parent starts the server (and, for the cluster scenario, a
+//! 3-primary cluster), loads the keys, and runs every (client,
 //! scenario) pair in a child process — this same binary, re-executed with
 //! `--child CLIENT SCENARIO URL` — so each client's CPU time and peak memory
 //! are measured alone (see `measure`). It then prints the markdown table and
@@ -18,6 +18,7 @@
 
 mod chart;
 mod clients;
+mod cluster;
 mod document;
 mod machine;
 mod measure;
@@ -33,6 +34,29 @@ use std::time::Duration;
 use measure::Sample;
 use report::Results;
 use scenario::{ClientKind, Scenario, KEYS, VALUE};
+
+const USAGE: &str = "\
+usage: cargo bench --bench throughput -- [OPTIONS]
+
+  --rounds N          interleaved rounds (default 5)
+  --secs S            measured seconds per run (default 3)
+  --warmup S          warm-up seconds per run (default 1)
+  --clients a,b       redis-typed,redis-rs,fred,rustis (default all)
+  --scenarios x,y     get_64_tasks,set_64_tasks,pipeline_100,mget_100,
+                      single_get,cluster_get_64_tasks (default all)
+  --no-write          print the tables only; leave BENCHMARKS.md and the SVG
+  --no-ceiling        skip the redis-benchmark ceiling
+  --md PATH           markdown file to update (default BENCHMARKS.md)
+  --svg PATH          chart to write (default benches/throughput.svg)
+  --help              this text
+
+Fixed workload for instruction counts (server already running, keys loaded):
+  throughput --ops N CLIENT SCENARIO URL   N operations per worker, then exit
+
+One scenario, quickly:
+  cargo bench --bench throughput -- --rounds 1 --secs 1 --warmup 0.5 \\
+      --no-write --no-ceiling --scenarios cluster_get_64_tasks
+";
 
 struct Options {
     rounds: usize,
@@ -84,6 +108,7 @@ impl Options {
                 "--no-ceiling" => o.ceiling = false,
                 "--md" => o.md = value()?.into(),
                 "--svg" => o.svg = value()?.into(),
+                "--help" | "-h" => return Err(USAGE.into()),
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -99,10 +124,17 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("--child") {
         return child(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("--ops") {
+        return fixed_ops(&args[1..]);
+    }
     let options = match Options::parse(&args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("throughput: {e}");
+            if e == USAGE {
+                print!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("throughput: {e}\n\n{USAGE}");
             return ExitCode::FAILURE;
         }
     };
@@ -142,11 +174,38 @@ fn child(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--ops N CLIENT SCENARIO URL`: exactly N operations per worker against
+/// an already running server, no timing: the workload for callgrind.
+fn fixed_ops(args: &[String]) -> ExitCode {
+    let [ops, client, scenario, url] = args else {
+        eprintln!("usage: --ops N CLIENT SCENARIO URL");
+        return ExitCode::FAILURE;
+    };
+    let (Ok(ops), Some(client), Some(scenario)) = (
+        ops.parse::<u64>(),
+        ClientKind::parse(client),
+        Scenario::parse(scenario),
+    ) else {
+        eprintln!("bad --ops arguments: {args:?}");
+        return ExitCode::FAILURE;
+    };
+    let done = measure::run_ops(client, scenario, url, ops);
+    println!("{} {} {done} ops", client.name(), scenario.name());
+    ExitCode::SUCCESS
+}
+
 fn parent(o: &Options) -> Result<(), String> {
     let machine = machine::Machine::probe();
     let server = server::Server::start()?;
     let url = server.url();
     load_keys(&url)?;
+    let cluster = if o.scenarios.iter().any(|s| s.is_cluster()) {
+        let cluster = cluster::Cluster::start()?;
+        load_cluster_keys(&cluster.seeds())?;
+        Some(cluster)
+    } else {
+        None
+    };
     eprintln!(
         "redis-server on {url}; {} rounds x {} scenarios x {} clients, {:.1} s each",
         o.rounds,
@@ -163,7 +222,11 @@ fn parent(o: &Options) -> Result<(), String> {
             let n = o.clients.len();
             for i in 0..n {
                 let client = o.clients[(i + round) % n];
-                let sample = run_child(&exe, client, scenario, &url, o)?;
+                let target = match &cluster {
+                    Some(c) if scenario.is_cluster() => c.seeds(),
+                    _ => url.clone(),
+                };
+                let sample = run_child(&exe, client, scenario, &target, o)?;
                 eprintln!(
                     "round {}/{} {:<13} {:<12} {:>10.0} {} {:>6.2} us/op {:>7.1} MiB",
                     round + 1,
@@ -186,6 +249,7 @@ fn parent(o: &Options) -> Result<(), String> {
         None
     };
     drop(server);
+    drop(cluster);
 
     let results = Results {
         scenarios: o.scenarios.clone(),
@@ -261,6 +325,28 @@ fn load_keys(url: &str) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         debug_assert_eq!(keys.len(), KEYS);
+        Ok(())
+    })
+}
+
+/// Stores the 16-byte value under every benchmark key in the cluster (one
+/// MSET, split by slot by the cluster client).
+fn load_cluster_keys(seeds: &str) -> Result<(), String> {
+    use redis_typed::commands::MSet;
+    let keys = scenario::keys();
+    let seeds: Vec<&str> = seeds.split(',').collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let client = redis_typed::ClusterClient::open(&seeds)
+            .await
+            .map_err(|e| e.to_string())?;
+        client
+            .send(MSet::new(keys.iter().map(|k| (k.as_str(), VALUE))))
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(())
     })
 }

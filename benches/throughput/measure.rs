@@ -86,6 +86,7 @@ pub fn run(
             scenario::keys(),
             stop.clone(),
             &counters,
+            u64::MAX,
         )
         .await;
         tokio::time::sleep(warmup).await;
@@ -124,7 +125,46 @@ fn cpu_time() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
-/// Peak resident set size of the process, in KiB (Linux reports KiB).
+/// Peak resident set size of the process, in KiB: `VmHWM` from
+/// `/proc/self/status`. (`ru_maxrss` is not used where `VmHWM` exists: Linux
+/// carries it across `exec`, so a child would report at least the parent's
+/// peak at the time it was spawned.)
 fn peak_rss_kib() -> u64 {
-    rusage().ru_maxrss as u64
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or_else(|| rusage().ru_maxrss as u64)
+}
+
+/// Runs exactly `ops` operations (batches, for the batch scenarios) per
+/// worker and returns how many were counted: a fixed workload for
+/// instruction counting (`valgrind --tool=callgrind ... --ops ...`), where
+/// time-based runs would count a different number of operations each time.
+pub fn run_ops(client: ClientKind, scenario: Scenario, url: &str, ops: u64) -> u64 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let counters: Vec<Arc<Counter>> = (0..clients::workers(scenario))
+            .map(|_| Arc::default())
+            .collect();
+        let workers = clients::spawn(
+            client,
+            scenario,
+            url,
+            scenario::keys(),
+            Stop::default(),
+            &counters,
+            ops,
+        )
+        .await;
+        for worker in workers {
+            worker.await.expect("worker panicked");
+        }
+        counters.iter().map(|c| c.get()).sum()
+    })
 }

@@ -191,7 +191,10 @@ pub fn targets(results: &Results) -> String {
             continue;
         }
         let summary = results.summary(scenario);
-        let Some(peer) = summary.fastest_peer else {
+        let reference = scenario
+            .reference_peer()
+            .filter(|p| results.samples.contains_key(&(scenario, *p)));
+        let Some(peer) = reference.or(summary.fastest_peer) else {
             continue;
         };
         if !results.clients.contains(&ClientKind::RedisTyped) {

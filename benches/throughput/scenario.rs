@@ -91,12 +91,19 @@ impl Scenario {
 
     /// Scenarios that cannot run yet, with the reason shown in the table.
     pub fn pending(self) -> Option<&'static str> {
+        None
+    }
+
+    /// Whether the scenario runs against the 3-primary cluster.
+    pub fn is_cluster(self) -> bool {
+        self == Scenario::ClusterGet64
+    }
+
+    /// The one peer the target compares with, when it names one (the
+    /// cluster target is set against redis-rs's cluster client).
+    pub fn reference_peer(self) -> Option<ClientKind> {
         match self {
-            // TODO(issue 7): start a 3-primary cluster (server.rs), then run
-            // redis-typed's cluster client against redis-rs's
-            // `cluster_async::ClusterConnection` with 64 tasks GETting keys
-            // spread over all slots (see `clients::*::run`).
-            Scenario::ClusterGet64 => Some("pending: cluster client (issue 7)"),
+            Scenario::ClusterGet64 => Some(ClientKind::RedisRs),
             _ => None,
         }
     }

@@ -26,13 +26,19 @@ impl Server {
     /// Starts a server on a free port and waits until it accepts
     /// connections.
     pub fn start() -> Result<Server, String> {
-        let port = free_port()?;
+        Server::start_on(free_port()?, &[])
+    }
+
+    /// Starts a server on `port` with `extra` arguments (e.g. cluster mode)
+    /// and waits until it accepts connections.
+    pub fn start_on(port: u16, extra: &[&str]) -> Result<Server, String> {
         let mut child = Command::new("redis-server")
             .args(["--port", &port.to_string()])
             .args(["--bind", "127.0.0.1"])
             .args(["--save", ""])
             .args(["--appendonly", "no"])
             .args(["--logfile", ""])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -80,7 +86,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> Result<u16, String> {
+pub fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| e.to_string())?;
     listener
         .local_addr()

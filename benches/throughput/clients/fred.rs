@@ -15,6 +15,14 @@ pub async fn connect(url: &str) -> Client {
     client
 }
 
+/// fred's cluster client, from the comma-separated seed URLs (the first
+/// seed is enough: fred discovers the rest).
+pub async fn connect_cluster(seeds: &str) -> Client {
+    let first = seeds.split(',').next().unwrap_or(seeds);
+    let url = first.replacen("redis://", "redis-cluster://", 1);
+    connect(&url).await
+}
+
 impl BenchClient for Client {
     async fn get(&mut self, key: &str) {
         let value: Option<Bytes> = KeysInterface::get(self, key).await.expect("GET");

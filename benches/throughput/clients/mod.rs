@@ -32,7 +32,9 @@ pub trait BenchClient: Clone + Send + Sync + 'static {
     fn mget(&mut self, keys: &[String]) -> impl Future<Output = ()> + Send;
 }
 
-/// Connects `kind` to `url` and starts the scenario's workers.
+/// Connects `kind` to `url` (for the cluster scenario: the comma-separated
+/// seed URLs) and starts the scenario's workers. Each worker stops when the
+/// stop flag is set or after `limit` operations (`u64::MAX`: no limit).
 pub async fn spawn(
     kind: ClientKind,
     scenario: Scenario,
@@ -40,23 +42,44 @@ pub async fn spawn(
     keys: Arc<Vec<String>>,
     stop: Stop,
     counters: &[Arc<Counter>],
+    limit: u64,
 ) -> Vec<JoinHandle<()>> {
+    if scenario == Scenario::ClusterGet64 {
+        return match kind {
+            ClientKind::RedisTyped => {
+                let client = redis_typed::connect_cluster(url).await;
+                start(client, scenario, keys, stop, counters, limit)
+            }
+            ClientKind::RedisRs => {
+                let client = redis_rs::connect_cluster(url).await;
+                start(client, scenario, keys, stop, counters, limit)
+            }
+            ClientKind::Fred => {
+                let client = fred::connect_cluster(url).await;
+                start(client, scenario, keys, stop, counters, limit)
+            }
+            ClientKind::Rustis => {
+                let client = rustis::connect_cluster(url).await;
+                start(client, scenario, keys, stop, counters, limit)
+            }
+        };
+    }
     match kind {
         ClientKind::RedisTyped => {
             let client = redis_typed::connect(url).await;
-            start(client, scenario, keys, stop, counters)
+            start(client, scenario, keys, stop, counters, limit)
         }
         ClientKind::RedisRs => {
             let client = redis_rs::connect(url).await;
-            start(client, scenario, keys, stop, counters)
+            start(client, scenario, keys, stop, counters, limit)
         }
         ClientKind::Fred => {
             let client = fred::connect(url).await;
-            start(client, scenario, keys, stop, counters)
+            start(client, scenario, keys, stop, counters, limit)
         }
         ClientKind::Rustis => {
             let client = rustis::connect(url).await;
-            start(client, scenario, keys, stop, counters)
+            start(client, scenario, keys, stop, counters, limit)
         }
     }
 }
@@ -75,6 +98,7 @@ fn start<C: BenchClient>(
     keys: Arc<Vec<String>>,
     stop: Stop,
     counters: &[Arc<Counter>],
+    limit: u64,
 ) -> Vec<JoinHandle<()>> {
     counters
         .iter()
@@ -88,9 +112,11 @@ fn start<C: BenchClient>(
             // all hit the same one.
             let mut next = worker * (KEYS / TASKS);
             tokio::spawn(async move {
-                while !stop.is_set() {
+                let mut done = 0;
+                while !stop.is_set() && done < limit {
+                    done += 1;
                     match scenario {
-                        Scenario::Get64 | Scenario::SingleGet => {
+                        Scenario::Get64 | Scenario::SingleGet | Scenario::ClusterGet64 => {
                             client.get(&keys[next % KEYS]).await;
                             next += 1;
                             counter.add(1);
@@ -111,7 +137,6 @@ fn start<C: BenchClient>(
                             next += BATCH;
                             counter.add(BATCH as u64);
                         }
-                        Scenario::ClusterGet64 => unreachable!("pending scenarios never run"),
                     }
                 }
             })

@@ -12,6 +12,16 @@ pub async fn connect(url: &str) -> Client {
     Client::connect(url).await.expect("rustis connects")
 }
 
+/// rustis's cluster client, from the comma-separated seed URLs
+/// (`redis+cluster://host:port,host:port,...`).
+pub async fn connect_cluster(seeds: &str) -> Client {
+    let hosts: Vec<&str> = seeds
+        .split(',')
+        .map(|s| s.trim_start_matches("redis://"))
+        .collect();
+    connect(&format!("redis+cluster://{}", hosts.join(","))).await
+}
+
 impl BenchClient for Client {
     async fn get(&mut self, key: &str) {
         let value: Option<BulkString> = StringCommands::get(&*self, key).await.expect("GET");

@@ -12,7 +12,7 @@ use crate::commands::{encode, Command};
 use crate::connection::{
     Connection, ConnectionConfig, Protocol, Reply, ReplyReceiver, Shared, Status,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::resp::Value;
 use crate::transport::{DefaultTransport, Transport};
 
@@ -227,7 +227,6 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
     /// which answers a late request with `Error::Timeout`.
     async fn wait(&self, rx: ReplyReceiver) -> Result<Reply> {
         rx.await
-            .map_err(|_| Error::ConnectionClosed("connection dropped the request".into()))?
     }
 
     pub(crate) async fn request(

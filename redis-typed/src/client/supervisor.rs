@@ -237,10 +237,9 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         tokio::spawn(async move {
             let outcome = match rx {
                 Ok(rx) => match rx.await {
-                    Ok(Ok(Reply::One(v))) => decode_reply::<()>(v),
-                    Ok(Ok(Reply::Many(_))) => Ok(()),
-                    Ok(Err(e)) => Err(e),
-                    Err(_) => Err(Error::ConnectionClosed("connection dropped AUTH".into())),
+                    Ok(Reply::One(v)) => decode_reply::<()>(v),
+                    Ok(Reply::Many(_)) => Ok(()),
+                    Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
             };

@@ -16,7 +16,7 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::{Instant, Sleep};
 
-use super::shared::{Reply, ReplySender, Shared, Status};
+use super::shared::{Pending, Reply, Shared, Status};
 use super::Protocol;
 use crate::error::Error;
 use crate::resp::{Decoder, ProtocolError, Value};
@@ -36,14 +36,6 @@ enum Batch {
     Abort(String),
 }
 
-struct InFlight {
-    /// `None` once the caller was told it timed out.
-    tx: Option<ReplySender>,
-    expected: usize,
-    got: Vec<Value>,
-    deadline: Option<Instant>,
-}
-
 /// Drives one stream until it fails or the client closes.
 pub(crate) struct Driver<S> {
     stream: S,
@@ -52,7 +44,12 @@ pub(crate) struct Driver<S> {
     read_buf: BytesMut,
     write_buf: BytesMut,
     decoder: Decoder,
-    in_flight: VecDeque<InFlight>,
+    /// Written requests awaiting replies, oldest first (a request whose
+    /// caller timed out keeps its place with `tx: None`).
+    in_flight: VecDeque<Pending>,
+    /// The replies received so far for the oldest in-flight request, when
+    /// it expects several: only the front one can be partly answered.
+    front_got: Vec<Value>,
     flush_needed: bool,
     /// One timer for the connection, armed at (or before) the earliest
     /// deadline of a waiting caller. It is re-armed lazily when it fires, so
@@ -81,6 +78,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             write_buf: BytesMut::with_capacity(16 * 1024),
             decoder,
             in_flight: VecDeque::new(),
+            front_got: Vec::new(),
             flush_needed: false,
             timer: None,
             woken: 0,
@@ -115,13 +113,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             self.yielded = false;
             self.woken = 0;
             std::mem::swap(&mut state.out, &mut self.write_buf);
-            self.in_flight
-                .extend(state.queued.drain(..).map(|p| InFlight {
-                    tx: p.tx,
-                    expected: p.expected,
-                    got: Vec::new(),
-                    deadline: p.deadline,
-                }));
+            // One clock reading for the whole batch: the response timeout
+            // counts from when the driver takes the request (requests that
+            // waited for a full socket were stamped when first seen).
+            if let Some(limit) = self.shared.response_timeout {
+                let deadline = Instant::now() + limit;
+                for p in state.queued.iter_mut() {
+                    p.deadline.get_or_insert(deadline);
+                }
+            }
+            if self.in_flight.is_empty() {
+                // Swap the queues: no element moved, both allocations kept.
+                std::mem::swap(&mut self.in_flight, &mut state.queued);
+            } else {
+                self.in_flight.extend(state.queued.drain(..));
+            }
         }
         Batch::Taken
     }
@@ -204,18 +210,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
         if front.expected <= 1 {
             let done = self.in_flight.pop_front().expect("front exists");
             if let Some(tx) = done.tx {
-                let _ = tx.send(Ok(Reply::One(value)));
+                tx.send(Ok(Reply::One(value)));
                 self.woken += 1;
             }
         } else {
-            if front.got.capacity() == 0 {
-                front.got.reserve_exact(front.expected);
+            if self.front_got.capacity() == 0 {
+                self.front_got.reserve_exact(front.expected);
             }
-            front.got.push(value);
-            if front.got.len() == front.expected {
+            self.front_got.push(value);
+            if self.front_got.len() == front.expected {
                 let done = self.in_flight.pop_front().expect("front exists");
+                let got = std::mem::take(&mut self.front_got);
                 if let Some(tx) = done.tx {
-                    let _ = tx.send(Ok(Reply::Many(done.got)));
+                    tx.send(Ok(Reply::Many(got)));
                     self.woken += 1;
                 }
             }
@@ -228,12 +235,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
     /// `ConnectionClosed` with the same reason.
     fn fail_in_flight(&mut self, first: Option<Error>, reason: &str) {
         let mut first = first;
+        self.front_got.clear();
         for f in self.in_flight.drain(..) {
             let error = first
                 .take()
                 .unwrap_or_else(|| Error::ConnectionClosed(reason.to_string()));
             if let Some(tx) = f.tx {
-                let _ = tx.send(Err(error));
+                tx.send(Err(error));
             }
         }
     }
@@ -305,7 +313,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                 match f.deadline {
                     Some(d) if d <= now => {
                         if let Some(tx) = f.tx.take() {
-                            let _ = tx.send(Err(Error::Timeout(limit)));
+                            tx.send(Err(Error::Timeout(limit)));
                         }
                     }
                     d => {
@@ -314,6 +322,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                     }
                 }
             }
+            if !self.write_buf.is_empty() || self.flush_needed {
+                self.stamp_queued(cx, now + limit);
+            }
             if next.is_none() {
                 // Requests still queued (the socket may be full).
                 let mut state = self.shared.lock();
@@ -321,7 +332,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                     match p.deadline {
                         Some(d) if d <= now => {
                             if let Some(tx) = p.tx.take() {
-                                let _ = tx.send(Err(Error::Timeout(limit)));
+                                tx.send(Err(Error::Timeout(limit)));
                             }
                         }
                         d => {
@@ -346,6 +357,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             if timer.as_mut().poll(cx).is_pending() {
                 return;
             }
+        }
+    }
+
+    /// While a write is blocked, requests wait in the shared queue rather
+    /// than being taken (and stamped) as a batch: stamps the ones not seen
+    /// before with `deadline`, and makes sure the next one queued wakes the
+    /// driver so that it is stamped promptly too.
+    fn stamp_queued(&self, cx: &Context<'_>, deadline: Instant) {
+        let mut state = self.shared.lock();
+        if state.queued.iter().all(|p| p.deadline.is_some()) {
+            return;
+        }
+        for p in state.queued.iter_mut().filter(|p| p.deadline.is_none()) {
+            p.deadline = Some(deadline);
+        }
+        match &state.driver {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            _ => state.driver = Some(cx.waker().clone()),
         }
     }
 

@@ -5,6 +5,7 @@ mod config;
 mod dedicated;
 mod driver;
 mod handshake;
+mod reply;
 mod shared;
 
 pub use config::{ConnectionConfig, Protocol, ServerAddr};

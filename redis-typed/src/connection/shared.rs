@@ -20,8 +20,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use bytes::BytesMut;
-use tokio::sync::{oneshot, Notify};
+use tokio::sync::Notify;
 
+use super::reply::reply_slot;
+pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use crate::error::{Error, Result};
 use crate::resp::Value;
 
@@ -41,9 +43,6 @@ impl Reply {
     }
 }
 
-pub(crate) type ReplySender = oneshot::Sender<Result<Reply>>;
-pub(crate) type ReplyReceiver = oneshot::Receiver<Result<Reply>>;
-
 /// A request whose bytes are queued and whose replies are awaited.
 #[derive(Debug)]
 pub(crate) struct Pending {
@@ -51,7 +50,11 @@ pub(crate) struct Pending {
     /// will still be read, and discarded.
     pub tx: Option<ReplySender>,
     pub expected: usize,
-    /// When the caller stops waiting (`None`: no response timeout).
+    /// When the caller stops waiting. Callers never read the clock: the
+    /// driver stamps a whole batch with one reading when it takes it (or,
+    /// while the socket cannot take more, when it first sees the request
+    /// queued), so the limit counts from then; `None` until stamped, and
+    /// always `None` without a response timeout.
     pub deadline: Option<Instant>,
 }
 
@@ -118,7 +121,7 @@ impl Shared {
         &self,
         encode: impl FnOnce(&mut BytesMut) -> usize,
     ) -> Result<ReplyReceiver> {
-        let (tx, rx) = oneshot::channel();
+        let (tx, rx) = reply_slot();
         let mut state = self.lock();
         let wake = match state.status {
             Status::Closed => return Err(Error::ConnectionClosed("client was closed".into())),
@@ -133,14 +136,13 @@ impl Shared {
         let expected = encode(&mut state.out);
         if expected == 0 {
             drop(state);
-            let _ = tx.send(Ok(Reply::Many(Vec::new())));
+            tx.send(Ok(Reply::Many(Vec::new())));
             return Ok(rx);
         }
-        let deadline = self.response_timeout.map(|t| Instant::now() + t);
         state.queued.push_back(Pending {
             tx: Some(tx),
             expected,
-            deadline,
+            deadline: None,
         });
         drop(state);
         if let Some(waker) = wake {
@@ -163,7 +165,7 @@ impl Shared {
         drop(state);
         for p in queued {
             if let Some(tx) = p.tx {
-                let _ = tx.send(Err(error()));
+                tx.send(Err(error()));
             }
         }
     }

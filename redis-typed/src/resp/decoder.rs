@@ -812,29 +812,35 @@ fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     /// Longest number accepted on the fast path (longer ones take the
     /// general path): keeps the arithmetic far from overflow.
     const MAX_DIGITS: usize = 18;
-    let ty = *bytes.first()?;
-    let (neg, start) = match (ty, bytes.get(1)) {
-        (b'$', _) => (false, 1),
-        (b':', Some(b'-')) => (true, 2),
-        (b':', _) => (false, 1),
+    let (&ty, rest) = bytes.split_first()?;
+    let neg = match ty {
+        b'$' => false,
+        b':' => rest.first() == Some(&b'-'),
         _ => return None,
     };
+    let start = 1 + usize::from(neg);
+    // The digits, then the byte that ends them (a missing byte: the element
+    // is incomplete). One bounds check per byte, no iterator adaptors: this
+    // loop runs for every element of an MGET reply.
+    let mut i = start;
     let mut n: u64 = 0;
-    let mut digits = 0;
-    for &b in bytes.get(start..)?.iter().take(MAX_DIGITS + 1) {
+    let stop = loop {
+        let b = *bytes.get(i)?;
         let d = b.wrapping_sub(b'0');
         if d > 9 {
-            break;
+            break b;
         }
+        // At most MAX_DIGITS digits: n < 10^18, no overflow.
         n = n * 10 + u64::from(d);
-        digits += 1;
+        i += 1;
+        if i - start > MAX_DIGITS {
+            return None;
+        }
+    };
+    if i == start || stop != b'\r' || bytes.get(i + 1) != Some(&b'\n') {
+        return None;
     }
-    let i = start + digits;
-    if digits == 0
-        || digits > MAX_DIGITS
-        || i - 1 > limits.max_line_len
-        || bytes.get(i..i + 2) != Some(b"\r\n")
-    {
+    if i - 1 > limits.max_line_len {
         return None;
     }
     let header = i + 2;
@@ -849,7 +855,7 @@ fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     // n <= max_bulk_len: fits a usize.
     let len = n as usize;
     let end = header.checked_add(len)?;
-    if bytes.get(end..end.checked_add(2)?)? != b"\r\n" {
+    if bytes.get(end) != Some(&b'\r') || bytes.get(end.checked_add(1)?) != Some(&b'\n') {
         return None;
     }
     Some((Leaf::Bulk { start: header, len }, end + 2))

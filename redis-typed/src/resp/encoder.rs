@@ -10,7 +10,7 @@
 //! into the outgoing buffer. Neither pass allocates per argument; numbers are
 //! formatted on the stack.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 /// A sink for command arguments. Implemented by [`ArgCounter`] (first pass)
 /// and [`BulkWriter`] (second pass); `ToRedisArgs` implementations write
@@ -87,24 +87,57 @@ impl<'a> BulkWriter<'a> {
 impl ArgWriter for BulkWriter<'_> {
     #[inline]
     fn write_arg(&mut self, arg: &[u8]) {
-        let mut len = itoa::Buffer::new();
-        let len = len.format(arg.len()).as_bytes();
-        self.out.reserve(1 + len.len() + 2 + arg.len() + 2);
-        self.out.put_u8(b'$');
-        self.out.put_slice(len);
-        self.out.put_slice(b"\r\n");
-        self.out.put_slice(arg);
-        self.out.put_slice(b"\r\n");
+        let head = Header::new(b'$', arg.len());
+        self.out.reserve(head.len + arg.len() + 2);
+        self.out.extend_from_slice(head.bytes());
+        self.out.extend_from_slice(arg);
+        self.out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// A `$N\r\n` or `*N\r\n` line built on the stack, so it is copied into
+/// the buffer in one piece. Lengths below 100 (nearly every argument and
+/// command) are formatted without `itoa`.
+struct Header {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Header {
+    #[inline]
+    fn new(marker: u8, n: usize) -> Header {
+        let mut buf = [0u8; 24];
+        buf[0] = marker;
+        let digits = if n < 10 {
+            buf[1] = b'0' + n as u8;
+            1
+        } else if n < 100 {
+            buf[1] = b'0' + (n / 10) as u8;
+            buf[2] = b'0' + (n % 10) as u8;
+            2
+        } else {
+            let mut itoa = itoa::Buffer::new();
+            let d = itoa.format(n).as_bytes();
+            // usize::MAX has 20 digits: 1 + 20 + 2 <= 24.
+            buf[1..1 + d.len()].copy_from_slice(d);
+            d.len()
+        };
+        buf[1 + digits] = b'\r';
+        buf[2 + digits] = b'\n';
+        Header {
+            buf,
+            len: 3 + digits,
+        }
+    }
+
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
 /// Writes the `*N\r\n` header of a command of `count` arguments.
 #[inline]
 pub fn write_array_header(out: &mut BytesMut, count: usize) {
-    let mut buf = itoa::Buffer::new();
-    let digits = buf.format(count).as_bytes();
-    out.reserve(1 + digits.len() + 2);
-    out.put_u8(b'*');
-    out.put_slice(digits);
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(Header::new(b'*', count).bytes());
 }

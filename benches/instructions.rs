@@ -1,0 +1,82 @@
+//! Fixed codec workloads for instruction counting: each runs an exact number
+//! of iterations and nothing else, so `valgrind --tool=callgrind` gives the
+//! same instruction count whatever else the machine is doing (wall-clock
+//! benchmarks are in `benches/codec.rs` and `benches/micro.rs`).
+//!
+//! ```sh
+//! cargo bench --bench instructions --no-run
+//! valgrind --tool=callgrind target/release/deps/instructions-* decode_value 10000
+//! ```
+//!
+//! Workloads: `decode_value` (`*100` of 16-byte bulks to `Value`),
+//! `decode_vec_bytes` (the same, to `Vec<Bytes>`), `pack_set_ex`
+//! (`SET key value EX 60` into a reused buffer). Divide the total by the
+//! iteration count (callgrind's total includes start-up: subtract a run
+//! with 0 iterations).
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use bytes::{Bytes, BytesMut};
+use redis_typed::commands::{encode, Expiry, Set};
+use redis_typed::resp::{Decoder, Value};
+use redis_typed::FromRedisValue;
+
+/// `*100` of 16-byte bulk strings, as MGET of 100 keys returns.
+fn array_of_100_bulks() -> Bytes {
+    let mut frame = Vec::new();
+    frame.extend_from_slice(b"*100\r\n");
+    for i in 0..100 {
+        frame.extend_from_slice(format!("$16\r\nvalue-{i:010}\r\n").as_bytes());
+    }
+    Bytes::from(frame)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let (Some(workload), Some(Ok(n))) = (args.first(), args.get(1).map(|n| n.parse::<u64>()))
+    else {
+        eprintln!("usage: instructions decode_value|decode_vec_bytes|pack_set_ex ITERATIONS");
+        return ExitCode::FAILURE;
+    };
+    let frame = array_of_100_bulks();
+    let mut decoder = Decoder::new();
+    // One read buffer, refilled each iteration the way the driver refills
+    // its own: the copy is part of every iteration of every workload that
+    // decodes, as in the criterion benchmarks.
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    match workload.as_str() {
+        "decode_value" => {
+            for _ in 0..n {
+                buf.extend_from_slice(&frame);
+                let value: Value = decoder.decode(&mut buf).unwrap().unwrap();
+                black_box(value);
+            }
+        }
+        "decode_vec_bytes" => {
+            for _ in 0..n {
+                buf.extend_from_slice(&frame);
+                let value: Value = decoder.decode(&mut buf).unwrap().unwrap();
+                black_box(Vec::<Bytes>::from_redis_value(value).unwrap());
+            }
+        }
+        "pack_set_ex" => {
+            let mut out = BytesMut::with_capacity(4096);
+            for _ in 0..n {
+                out.clear();
+                let cmd = Set::new(black_box("key:000000001"), black_box("0123456789abcdef"))
+                    .expiry(Expiry::Ex(60));
+                encode(&cmd, &mut out);
+                black_box(&out);
+            }
+        }
+        other => {
+            eprintln!("unknown workload {other}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
