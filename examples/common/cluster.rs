@@ -117,6 +117,12 @@ impl ThrowawayCluster {
         Ok(())
     }
 
+    /// Replaces the extra `redis-server` arguments used by later
+    /// [`restart`](Self::restart)s (e.g. the ACL users valid now).
+    pub fn set_extra(&mut self, extra: Vec<String>) {
+        self.extra = extra;
+    }
+
     /// What every node says about itself now.
     pub fn nodes(&self) -> Vec<NodeState> {
         self.nodes
@@ -174,12 +180,14 @@ impl ThrowawayCluster {
     }
 }
 
-/// A free port at most 55535 (the cluster bus uses port + 10000), searched
-/// from a place that depends on the process and the `attempt`.
-fn port(attempt: usize) -> Result<u16, BoxError> {
+/// A free port above `above` and at most 55535 (the cluster bus uses port
+/// + 10000), searched from a place that depends on the process and the
+/// `attempt`.
+fn port(above: u16, attempt: usize) -> Result<u16, BoxError> {
     for candidate in (20000..45000)
         .step_by(7)
         .skip((std::process::id() as usize + attempt * 997) % 3000)
+        .filter(|c| *c > above)
     {
         if TcpListener::bind(("127.0.0.1", candidate)).is_ok()
             && TcpListener::bind(("127.0.0.1", candidate + 10000)).is_ok()
@@ -297,10 +305,7 @@ fn try_start(
     };
     let mut last = 0;
     for _ in 0..6 {
-        let mut p = port(attempt)?;
-        while p <= last {
-            p += 7;
-        }
+        let p = port(last, attempt)?;
         last = p;
         let dir =
             std::env::temp_dir().join(format!("redis-typed-cluster-{}-{p}", std::process::id()));

@@ -5,9 +5,12 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use redis_typed::auth::{Credentials, CredentialsSender, StreamingCredentials};
 use redis_typed::cluster::ClusterClient;
+use redis_typed::transport::DefaultTransport;
 use redis_typed::{Client, Cmd, ConnectionConfig, ServerAddr};
 
+use crate::standalone::USER;
 use crate::stats::{Faults, Stats};
 use crate::throwaway_cluster::{NodeState, ThrowawayCluster};
 use crate::BoxError;
@@ -32,21 +35,35 @@ fn node(nodes: &[NodeState], port: u16) -> Option<&NodeState> {
     nodes.iter().find(|n| n.port == port)
 }
 
+/// The `redis-server` arguments that create the soak user with
+/// `passwords`.
+pub fn acl_args(passwords: &[String]) -> Vec<String> {
+    let mut args: Vec<String> = vec!["--user".into(), USER.into(), "on".into()];
+    args.extend(passwords.iter().map(|p| format!(">{p}")));
+    args.extend(["~*", "&*", "+@all"].map(String::from));
+    args
+}
+
 /// Every 1–3 s until `until`: a graceful failover (`CLUSTER FAILOVER` on
-/// the replica of a random primary, then wait for the roles to swap) or a
+/// the replica of a random primary, then wait for the roles to swap), a
 /// hard one (SIGKILL the primary, wait for its replica to be promoted,
 /// restart the killed node on its port and directory, wait until it is a
-/// connected replica). Each action starts from a settled cluster (three
-/// primary/replica pairs, links up, `cluster_state:ok` everywhere) and
-/// waits for one again. Blocking: run it on `spawn_blocking`.
+/// connected replica), or a credential rotation (a new password for the
+/// soak user on every node, published to the cluster client, the old one
+/// removed a second later). Each action starts from a settled cluster
+/// (three primary/replica pairs, links up, `cluster_state:ok` everywhere)
+/// and waits for one again. Blocking: run it on `spawn_blocking`.
 pub fn chaos(
     cluster: &mut ThrowawayCluster,
+    sender: &CredentialsSender,
     stats: &Stats,
     faults: &Faults,
     started: Instant,
     until: Instant,
 ) {
     let mut rng = StdRng::seed_from_u64(0xfa11);
+    let mut passwords = vec![FIRST_PASSWORD.to_owned()];
+    let mut generation = 0;
     while Instant::now() < until {
         std::thread::sleep(Duration::from_millis(rng.random_range(1000..3000)));
         if Instant::now() >= until {
@@ -64,20 +81,81 @@ pub fn chaos(
             .collect();
         let (primary, replica) = pairs[rng.random_range(0..pairs.len())];
         stats.fault_begin();
-        let outcome = if rng.random_bool(0.5) {
-            graceful(cluster, primary, replica).map(|()| "cluster graceful failover")
-        } else {
-            hard(cluster, primary, replica).map(|()| "cluster hard failover (SIGKILL + rejoin)")
+        let began = Instant::now();
+        let outcome = match rng.random_range(0..5) {
+            0 | 1 => graceful(cluster, primary, replica).map(|()| "cluster graceful failover"),
+            2 | 3 => {
+                hard(cluster, primary, replica).map(|()| "cluster hard failover (SIGKILL + rejoin)")
+            }
+            _ => {
+                generation += 1;
+                rotate(cluster, sender, &mut passwords, generation)
+                    .map(|()| "cluster credential rotation")
+            }
         };
         match outcome {
-            Ok(what) => faults.count(what),
+            Ok(what) => {
+                faults.count(what);
+                if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+                    eprintln!(
+                        "[{:>4} s] {what} ({primary} -> {replica}) took {:?}",
+                        started.elapsed().as_secs(),
+                        began.elapsed()
+                    );
+                }
+            }
             Err(e) => {
                 eprintln!("cluster chaos: {e}");
-                faults.count("cluster failover failed");
+                faults.count("cluster chaos action failed");
             }
         }
         stats.fault_end(started);
     }
+}
+
+/// Logs each cluster action and how long it took (`--verbose`).
+pub static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The soak user's first password on the cluster.
+pub const FIRST_PASSWORD: &str = "cpw-0";
+
+fn rotate(
+    cluster: &mut ThrowawayCluster,
+    sender: &CredentialsSender,
+    passwords: &mut Vec<String>,
+    generation: u64,
+) -> Result<(), BoxError> {
+    let new = format!("cpw-{generation}");
+    let add = format!(">{new}");
+    for port in cluster.ports() {
+        let reply = cluster.cli(port, &["ACL", "SETUSER", USER, &add]);
+        if reply.trim() != "OK" {
+            return Err(format!("ACL SETUSER on {port}: {}", reply.trim()).into());
+        }
+    }
+    passwords.push(new.clone());
+    cluster.set_extra(acl_args(passwords));
+    sender.publish(Credentials::new(USER, new.as_str()));
+    // Let every node connection re-authenticate, then retire the older
+    // passwords.
+    std::thread::sleep(Duration::from_millis(1000));
+    let old: Vec<String> = passwords.drain(..passwords.len() - 1).collect();
+    let mut kept = Vec::new();
+    for p in old {
+        let remove = format!("<{p}");
+        let all = cluster
+            .ports()
+            .into_iter()
+            .all(|port| cluster.cli(port, &["ACL", "SETUSER", USER, &remove]).trim() == "OK");
+        if !all {
+            // Still valid somewhere: keep it for restarts.
+            kept.push(p);
+        }
+    }
+    kept.append(passwords);
+    *passwords = kept;
+    cluster.set_extra(acl_args(passwords));
+    Ok(())
 }
 
 fn graceful(cluster: &ThrowawayCluster, primary: u16, replica: u16) -> Result<(), BoxError> {
@@ -124,7 +202,10 @@ fn clients_named(list: &str, name: &str) -> usize {
 /// connection per node, and [`ClusterClient::node`] returns it, connecting
 /// it first if needed), and any other node none. Returns the number of
 /// connections off, and what was seen.
-pub async fn leaks(cluster: &ClusterClient, ports: &[u16]) -> (usize, String) {
+pub async fn leaks(
+    cluster: &ClusterClient<DefaultTransport, StreamingCredentials>,
+    ports: &[u16],
+) -> (usize, String) {
     let mut admins = Vec::new();
     for port in ports {
         let url = format!("redis://127.0.0.1:{port}");

@@ -31,8 +31,10 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use redis_typed::auth::StreamingCredentials;
 use redis_typed::cluster::{hash_slot, ClusterClient};
 use redis_typed::commands::{Get, Incr, MGet, MSet, Set, Wait};
+use redis_typed::transport::DefaultTransport;
 use redis_typed::{Error, ServerAddr};
 
 use crate::stats::{is_fault_error, kind_of, Model, Stats, HUNG};
@@ -49,7 +51,7 @@ pub struct Durability {
 
 pub struct ClusterWorker {
     pub task: usize,
-    pub cluster: ClusterClient,
+    pub cluster: ClusterClient<DefaultTransport, StreamingCredentials>,
     pub stats: Arc<Stats>,
     pub durability: Arc<Durability>,
     pub started: Instant,
@@ -225,7 +227,7 @@ impl ClusterWorker {
                 Err(e) => {
                     if is_fault_error(&e) {
                         self.stats
-                            .error_kind(self.started, format!("wait:{}", kind_of(&e)));
+                            .error_kind(self.started, format!("wait:{}", kind_of(&e)), &e);
                     } else {
                         self.stats.wrong(format!("WAIT: untyped error {e:?}"));
                     }

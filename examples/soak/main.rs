@@ -4,7 +4,7 @@
 //! read is checked against what its own task last wrote.
 //!
 //! ```text
-//! cargo run --release --example soak -- --secs 300 [--tasks 32] [--cluster-tasks 16]
+//! cargo run --release --example soak -- --secs 300 [--tasks 32] [--cluster-tasks 16] [--verbose]
 //! ```
 //!
 //! Always runs against throwaway `redis-server`s that it starts itself
@@ -51,8 +51,11 @@
 //!   of a random primary, then wait until the roles swap), or a hard one
 //!   (SIGKILL the primary, wait for its replica to be promoted, restart the
 //!   killed node on the same port and directory, wait until it is a
-//!   connected replica). Credential rotation is not done on the cluster
-//!   (the cluster client connects as the default user).
+//!   connected replica), or a credential rotation like the standalone one
+//!   (the soak user gets a new password on every node, the cluster client
+//!   follows its own [`StreamingCredentials`] channel, the old password is
+//!   removed a second later; restarted nodes get the passwords valid then).
+//!   The cluster client also refreshes its topology every 5 s.
 //! - At the end: the pool must be quiet with exact counts, the server must
 //!   see exactly the pool's open connections and the client's one, and
 //!   every cluster node must see exactly the one connection the cluster
@@ -107,6 +110,9 @@ fn summary(name: &str, stats: &Stats) {
         stats.kinds.lock().unwrap(),
         stats.quiet_errors.load(Ordering::Relaxed)
     );
+    for (kind, message) in stats.first.lock().unwrap().iter() {
+        eprintln!("{name} first {kind}: {message}");
+    }
     for w in stats.wrong_samples.lock().unwrap().iter() {
         eprintln!("{name} wrong reply: {w}");
     }
@@ -117,6 +123,8 @@ async fn main() -> Result<(), BoxError> {
     let secs = arg("--secs", 60);
     let tasks = arg("--tasks", 32) as usize;
     let cluster_tasks = arg("--cluster-tasks", 16) as usize;
+    let verbose = std::env::args().any(|a| a == "--verbose");
+    cluster_chaos::VERBOSE.store(verbose, Ordering::Relaxed);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(secs);
     // Chaos stops a little before the end, so the final checks see a
@@ -135,7 +143,10 @@ async fn main() -> Result<(), BoxError> {
     server.start()?;
     let url = format!("redis://127.0.0.1:{}", server.port);
     // Blocking, but nothing else runs yet.
-    let mut nodes = throwaway_cluster::start_with(1000, &[])?;
+    let mut nodes = throwaway_cluster::start_with(
+        1000,
+        &cluster_chaos::acl_args(&[cluster_chaos::FIRST_PASSWORD.to_owned()]),
+    )?;
     let ports = nodes.ports();
     eprintln!(
         "soak: {secs} s, {tasks} tasks on {url}, {cluster_tasks} tasks on the cluster {ports:?}"
@@ -169,7 +180,14 @@ async fn main() -> Result<(), BoxError> {
         .client_name(cluster_chaos::CLIENT_NAME)
         .response_timeout(Some(Duration::from_secs(3)))
         .connect_timeout(Duration::from_secs(2));
-    let cluster = ClusterClient::connect(cluster_config).await?;
+    // A periodic refresh as well as the ones MOVED and failures trigger:
+    // it runs concurrently with the failovers, and brings back into the
+    // map a node that rejoined as a replica.
+    cluster_config = cluster_config.refresh_interval(Some(Duration::from_secs(5)));
+    let (cluster_sender, cluster_provider) = StreamingCredentials::channel();
+    cluster_sender.publish(Credentials::new(USER, cluster_chaos::FIRST_PASSWORD));
+    let cluster =
+        ClusterClient::connect_with(cluster_config, DefaultTransport, cluster_provider).await?;
 
     let stats = Arc::new(Stats::default());
     let cluster_stats = Arc::new(Stats::default());
@@ -203,7 +221,14 @@ async fn main() -> Result<(), BoxError> {
     let cluster_chaos = {
         let (stats, faults) = (cluster_stats.clone(), faults.clone());
         tokio::task::spawn_blocking(move || {
-            cluster_chaos::chaos(&mut nodes, &stats, &faults, started, chaos_until);
+            cluster_chaos::chaos(
+                &mut nodes,
+                &cluster_sender,
+                &stats,
+                &faults,
+                started,
+                chaos_until,
+            );
             nodes
         })
     };

@@ -27,6 +27,8 @@ pub struct Stats {
     last_fault_ms: AtomicU64,
     /// Error kinds seen, for the summary.
     pub kinds: Mutex<BTreeMap<String, u64>>,
+    /// The first message seen of each kind, for the summary.
+    pub first: Mutex<BTreeMap<String, String>>,
     /// The first few wrong replies, for the summary.
     pub wrong_samples: Mutex<Vec<String>>,
 }
@@ -34,11 +36,16 @@ pub struct Stats {
 impl Stats {
     /// Counts a typed error seen by a worker.
     pub fn error(&self, started: Instant, e: &Error) {
-        self.error_kind(started, kind_of(e));
+        self.error_kind(started, kind_of(e), e);
     }
 
-    /// Counts an error by its kind's name.
-    pub fn error_kind(&self, started: Instant, kind: String) {
+    /// Counts an error under the kind's name `kind`.
+    pub fn error_kind(&self, started: Instant, kind: String, e: &Error) {
+        self.first
+            .lock()
+            .unwrap()
+            .entry(kind.clone())
+            .or_insert_with(|| e.to_string());
         self.errors.fetch_add(1, Ordering::Relaxed);
         let now = started.elapsed().as_millis() as u64;
         if !self.in_fault.load(Ordering::Relaxed)
