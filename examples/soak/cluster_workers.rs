@@ -55,6 +55,10 @@ pub struct ClusterWorker {
     pub stats: Arc<Stats>,
     pub durability: Arc<Durability>,
     pub started: Instant,
+    /// `--no-wait`: skip `WAIT` and count every successful write as
+    /// durable, to show what `WAIT` protects against (hard failovers then
+    /// lose acknowledged writes, which show up as wrong replies).
+    pub no_wait: bool,
 }
 
 /// What an operation wrote, read and counted.
@@ -202,7 +206,7 @@ impl ClusterWorker {
     /// writes (see the module doc). A `WAIT` error is counted, and leaves
     /// the write unconfirmed.
     async fn confirm(&self, slots: &BTreeSet<u16>, before: &[Option<ServerAddr>]) -> bool {
-        if slots.is_empty() {
+        if slots.is_empty() || self.no_wait {
             return true;
         }
         let mut nodes: Vec<&ServerAddr> = Vec::new();

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! cargo run --release --example soak -- --secs 300 [--tasks 32] [--cluster-tasks 16] [--verbose]
+//! cargo run --release --example soak -- --secs 60 --no-wait   # see below
 //! ```
 //!
 //! Always runs against throwaway `redis-server`s that it starts itself
@@ -41,6 +42,9 @@
 //!   a write that succeeded without that confirmation is treated like a
 //!   failed one (its value possible, and so the one before). How the
 //!   `WAIT` is tied to the write is explained in `cluster_workers.rs`.
+//!   `--no-wait` skips the `WAIT` and trusts every successful write, to
+//!   show what it protects against: hard failovers then lose acknowledged
+//!   writes, reported as wrong replies.
 //! - Standalone chaos, every 1–3 s: restart the server (SIGKILL, then
 //!   start on the same port), `CLIENT KILL TYPE normal`, or a credential
 //!   rotation (a new ACL password is added, published through a
@@ -124,6 +128,7 @@ async fn main() -> Result<(), BoxError> {
     let tasks = arg("--tasks", 32) as usize;
     let cluster_tasks = arg("--cluster-tasks", 16) as usize;
     let verbose = std::env::args().any(|a| a == "--verbose");
+    let no_wait = std::env::args().any(|a| a == "--no-wait");
     cluster_chaos::VERBOSE.store(verbose, Ordering::Relaxed);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(secs);
@@ -213,6 +218,7 @@ async fn main() -> Result<(), BoxError> {
             stats: cluster_stats.clone(),
             durability: durability.clone(),
             started,
+            no_wait,
         };
         tokio::spawn(worker.run(stop.clone()))
     }));
