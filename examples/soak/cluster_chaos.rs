@@ -79,6 +79,9 @@ pub fn chaos(
             .iter()
             .filter_map(|r| r.primary_port.map(|p| (p, r.port)))
             .collect();
+        if pairs.is_empty() {
+            continue;
+        }
         let (primary, replica) = pairs[rng.random_range(0..pairs.len())];
         stats.fault_begin();
         let began = Instant::now();

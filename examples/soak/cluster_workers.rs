@@ -23,6 +23,11 @@
 //! cluster connections by themselves, and a connection re-established
 //! because its node died answers `WAIT` with 0 or an error (the restarted
 //! node has no replica, or is a replica), so that case does not arise here.
+//! (Nor does its other form: a topology refresh dropping a live primary's
+//! client and a later one reconnecting it, between the write and the
+//! `WAIT`, while the slot's primary reads the same before and after; a
+//! refresh only drops a node the answering node does not list, or lists as
+//! failed, and a primary acknowledging writes is not that.)
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
