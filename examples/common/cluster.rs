@@ -180,9 +180,9 @@ impl ThrowawayCluster {
     }
 }
 
-/// A free port above `above` and at most 55535 (the cluster bus uses port
-/// + 10000), searched from a place that depends on the process and the
-/// `attempt`.
+/// A free port above `above` and at most 55535 (the cluster bus uses the
+/// port plus 10000), searched from a place that depends on the process and
+/// the `attempt`.
 fn port(above: u16, attempt: usize) -> Result<u16, BoxError> {
     for candidate in (20000..45000)
         .step_by(7)
