@@ -107,6 +107,17 @@ fn arg(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The first message of each error kind, and the wrong replies kept.
+fn details(name: &str, stats: &Stats) {
+    for (kind, message) in stats.first.lock().unwrap().iter() {
+        eprintln!("{name} first {kind}: {message}");
+    }
+    for w in stats.wrong_samples.lock().unwrap().iter() {
+        eprintln!("{name} wrong reply: {w}");
+    }
+}
+
+/// Counts and errors by kind.
 fn summary(name: &str, stats: &Stats) {
     eprintln!(
         "{name}: {}; errors by kind: {:?}; errors more than 5 s after a fault: {}",
@@ -114,12 +125,6 @@ fn summary(name: &str, stats: &Stats) {
         stats.kinds.lock().unwrap(),
         stats.quiet_errors.load(Ordering::Relaxed)
     );
-    for (kind, message) in stats.first.lock().unwrap().iter() {
-        eprintln!("{name} first {kind}: {message}");
-    }
-    for w in stats.wrong_samples.lock().unwrap().iter() {
-        eprintln!("{name} wrong reply: {w}");
-    }
 }
 
 #[tokio::main]
@@ -291,14 +296,17 @@ async fn main() -> Result<(), BoxError> {
     let (leaked_standalone, standalone_detail) = standalone::leaks(&client, &pool, &admin).await;
     let (leaked_cluster, cluster_detail) = cluster_chaos::leaks(&cluster, &nodes.ports()).await;
 
-    eprintln!("faults: {}", faults.summary());
+    // Details first, so the last lines are the summary.
+    details("standalone", &stats);
+    details("cluster", &cluster_stats);
+    eprintln!("{standalone_detail}");
+    eprintln!("{cluster_detail}");
     eprintln!(
         "cluster writes: {} confirmed by WAIT, {} not confirmed (treated as possibly lost)",
         durability.confirmed.load(Ordering::Relaxed),
         durability.unconfirmed.load(Ordering::Relaxed)
     );
-    eprintln!("{standalone_detail}");
-    eprintln!("{cluster_detail}");
+    eprintln!("faults: {}", faults.summary());
     summary("standalone", &stats);
     summary("cluster", &cluster_stats);
     drop((client, pool, admin, cluster));
