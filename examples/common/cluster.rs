@@ -95,7 +95,9 @@ impl ThrowawayCluster {
 
     /// Starts the node on `port` again, in the same directory: it reads its
     /// `nodes.conf` and rejoins the cluster with the same node id. Returns
-    /// once it answers `PING`.
+    /// once it answers `PING`. If the process exits at once (its port taken
+    /// for a moment by some other program while it was down), it is
+    /// started again, for up to 60 s; the error then quotes its log.
     pub fn restart(&mut self, port: u16) -> Result<(), BoxError> {
         let timeout = self.node_timeout_ms;
         let extra = self.extra.clone();
@@ -104,17 +106,32 @@ impl ThrowawayCluster {
             .iter_mut()
             .find(|n| n.port == port)
             .ok_or("no such node")?;
-        if node.child.is_none() {
-            node.child = Some(spawn(port, &node.dir, timeout, &extra)?);
-        }
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while cli(port, &["PING"]).trim() != "PONG" {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut exits = 0;
+        loop {
+            if node.child.is_none() {
+                node.child = Some(spawn(port, &node.dir, timeout, &extra)?);
+            }
+            if cli(port, &["PING"]).trim() == "PONG" {
+                return Ok(());
+            }
+            if let Some(child) = &mut node.child {
+                if let Ok(Some(_)) = child.try_wait() {
+                    node.child = None;
+                    exits += 1;
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            }
             if Instant::now() > deadline {
-                return Err(format!("node {port} did not restart").into());
+                let log = std::fs::read_to_string(node.dir.join("redis.log")).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(3).collect();
+                return Err(format!(
+                    "node {port} did not restart ({exits} early exits; log ends: {tail:?})"
+                )
+                .into());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        Ok(())
     }
 
     /// Replaces the extra `redis-server` arguments used by later
@@ -263,6 +280,8 @@ fn spawn(
         .args(["--cluster-node-timeout", &node_timeout_ms.to_string()])
         .args(["--appendonly", "no", "--save", ""])
         .args(extra)
+        .arg("--logfile")
+        .arg(dir.join("redis.log"))
         .arg("--dir")
         .arg(dir)
         .stdin(Stdio::null())

@@ -203,8 +203,8 @@ fn clients_named(list: &str, name: &str) -> usize {
 /// Leaks: every node the cluster client's topology lists must see exactly
 /// one connection named [`CLIENT_NAME`] (the client keeps one multiplexed
 /// connection per node, and [`ClusterClient::node`] returns it, connecting
-/// it first if needed), and any other node none. Returns the number of
-/// connections off, and what was seen.
+/// it first if needed), and any other node none; a node that is down is
+/// left out. Returns the number of connections off, and what was seen.
 pub async fn leaks(
     cluster: &ClusterClient<DefaultTransport, StreamingCredentials>,
     ports: &[u16],
@@ -216,14 +216,11 @@ pub async fn leaks(
             Ok(config) => Client::connect(config.client_name("soak-admin")).await,
             Err(e) => Err(e),
         };
+        // A node that is down holds no connection: it is reported, and
+        // left out of the count.
         match admin {
             Ok(a) => admins.push((*port, a)),
-            Err(e) => {
-                return (
-                    usize::MAX,
-                    format!("cluster: no admin connection to {port}: {e}"),
-                )
-            }
+            Err(e) => eprintln!("cluster leak check: node {port} is down ({e})"),
         }
     }
     let mut leaked = usize::MAX;
