@@ -5,9 +5,9 @@ use bytes::{Bytes, BytesMut};
 
 use super::multikey;
 use super::slot::hash_slot;
-use crate::commands::{encode, Command};
+use crate::commands::Command;
 use crate::error::{Error, Result, ServerError};
-use crate::resp::ArgWriter;
+use crate::resp::{write_array_header, ArgWriter, BulkWriter};
 
 /// Records the first two arguments a command writes (its name, and its
 /// subcommand if any), upper-cased.
@@ -120,8 +120,10 @@ fn encoded<C: Command + ?Sized>(cmd: &C) -> Bytes {
     let mut size = EncodedSize::default();
     cmd.write_args(&mut size);
     // `*<count>\r\n` and the arguments.
+    // (`encode` itself, with the count now known, minus its counting pass.)
     let mut out = BytesMut::with_capacity(1 + digits(size.args) + 2 + size.bytes);
-    encode(cmd, &mut out);
+    write_array_header(&mut out, size.args);
+    cmd.write_args(&mut BulkWriter::new(&mut out));
     out.freeze()
 }
 
@@ -214,6 +216,7 @@ pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::encode;
     use crate::Cmd;
 
     #[test]
@@ -251,7 +254,11 @@ mod tests {
         let cmds = [
             Cmd::<()>::new("GET").key("foo"),
             Cmd::<()>::new("PING"),
-            Cmd::<()>::new("SET").key("k").arg(long.as_str()).arg("EX").arg("60"),
+            Cmd::<()>::new("SET")
+                .key("k")
+                .arg(long.as_str())
+                .arg("EX")
+                .arg("60"),
             Cmd::<()>::new("MSET")
                 .key("a")
                 .arg("1")
@@ -272,6 +279,9 @@ mod tests {
             assert_eq!(1 + digits(size.args) + 2 + size.bytes, plain.len());
             assert_eq!(encoded(cmd), plain.freeze());
         }
-        assert_eq!((digits(0), digits(9), digits(10), digits(1234)), (1, 1, 2, 4));
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(1234)),
+            (1, 1, 2, 4)
+        );
     }
 }
