@@ -277,7 +277,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         slot: Option<u16>,
         read_only: bool,
         strategy: LoadBalancingStrategy,
-    ) -> Option<(Arc<ServerAddr>, Option<Client<T, C>>)> {
+    ) -> Option<Routed<T, C>> {
         let routes = self.routes();
         let (index, shard) = match slot {
             Some(slot) => routes.topology.indexed_shard_for(slot)?,
@@ -559,6 +559,9 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         collect(tasks).await
     }
 }
+
+/// A routed node: its address, and its client when it is connected.
+pub(crate) type Routed<T, C> = (Arc<ServerAddr>, Option<Client<T, C>>);
 
 /// One node of a [`Routes`] table.
 struct NodeRoute<T: Transport, C: CredentialProvider> {
