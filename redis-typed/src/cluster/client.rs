@@ -70,7 +70,9 @@ pub(crate) struct Inner<T: Transport, C: CredentialProvider> {
     pub(crate) config: ClusterConfig,
     transport: T,
     credentials: C,
-    topology: RwLock<Arc<Topology>>,
+    /// The current topology with its nodes' clients: replaced whole when
+    /// the topology changes or a node gets its first connection.
+    routes: RwLock<Arc<Routes<T, C>>>,
     nodes: Mutex<HashMap<ServerAddr, Client<T, C>>>,
     pub(crate) gate: super::refresh::RefreshGate,
     /// Round-robin counters, one per shard (indexed by the shard's dense
@@ -124,7 +126,7 @@ impl<T: Transport, C: CredentialProvider> ClusterClient<T, C> {
             config,
             transport,
             credentials,
-            topology: RwLock::new(Arc::new(Topology::default())),
+            routes: RwLock::new(Arc::new(Routes::empty())),
             nodes: Mutex::new(HashMap::new()),
             gate: Default::default(),
             turns: std::array::from_fn(|_| AtomicUsize::new(0)),
@@ -238,19 +240,65 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     }
 
     pub(crate) fn topology(&self) -> Arc<Topology> {
-        self.topology
+        self.routes().topology.clone()
+    }
+
+    fn routes(&self) -> Arc<Routes<T, C>> {
+        self.routes
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
 
     fn set_topology(&self, next: Topology) -> bool {
-        let mut current = self.topology.write().unwrap_or_else(|p| p.into_inner());
-        if **current == next {
+        let mut current = self.routes.write().unwrap_or_else(|p| p.into_inner());
+        if *current.topology == next {
             return false;
         }
-        *current = Arc::new(next);
+        let nodes = self.nodes.lock().unwrap_or_else(|p| p.into_inner());
+        *current = Arc::new(Routes::build(Arc::new(next), &nodes));
         true
+    }
+
+    /// Rebuilds the routes of the current topology from the node clients
+    /// (after a node's first connection).
+    fn rebuild_routes(&self) {
+        let mut current = self.routes.write().unwrap_or_else(|p| p.into_inner());
+        let nodes = self.nodes.lock().unwrap_or_else(|p| p.into_inner());
+        *current = Arc::new(Routes::build(current.topology.clone(), &nodes));
+    }
+
+    /// [`pick`](Self::pick) with the node's client when it is connected:
+    /// no lock held beyond one read, no allocation, no address hashing.
+    /// The client is `None` when the node has no connection yet
+    /// ([`client_for`](Self::client_for) makes it).
+    pub(crate) fn route(
+        &self,
+        slot: Option<u16>,
+        read_only: bool,
+        strategy: LoadBalancingStrategy,
+    ) -> Option<Routed<T, C>> {
+        let routes = self.routes();
+        let (index, shard) = match slot {
+            Some(slot) => routes.topology.indexed_shard_for(slot)?,
+            None => {
+                let shards = routes.topology.shards();
+                if shards.is_empty() {
+                    return None;
+                }
+                let index = rand::rng().random_range(0..shards.len());
+                (index, &shards[index])
+            }
+        };
+        let node = match slot {
+            Some(_) => {
+                let turn = &self.turns[index % self.turns.len()];
+                strategy.pick_index(shard.replicas.len(), read_only, turn)
+            }
+            None => 0,
+        };
+        let entry = routes.shards.get(index)?.get(node)?;
+        Some((entry.addr.clone(), entry.client.clone()))
     }
 
     /// The node for a command: the shard of `slot` balanced by `strategy`,
@@ -314,8 +362,15 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         let config = self.node_config(addr).read_only(true);
         let client =
             Client::connect_with(config, self.transport.clone(), self.credentials.clone()).await?;
-        let mut nodes = self.nodes.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(nodes.entry(addr.clone()).or_insert(client).clone())
+        let client = self
+            .nodes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(addr.clone())
+            .or_insert(client)
+            .clone();
+        self.rebuild_routes();
+        Ok(client)
     }
 
     /// Refreshes now unless a refresh finished since `seen`.
@@ -395,7 +450,8 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         let changed = self.set_topology(next);
         if changed {
             // Connections to nodes that left the map are closed (their
-            // clients drop once no command holds them).
+            // clients drop once no command holds them; the new routes hold
+            // only the nodes of the new map).
             self.nodes
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -501,6 +557,52 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             });
         }
         collect(tasks).await
+    }
+}
+
+/// A routed node: its address, and its client when it is connected.
+pub(crate) type Routed<T, C> = (Arc<ServerAddr>, Option<Client<T, C>>);
+
+/// One node of a [`Routes`] table.
+struct NodeRoute<T: Transport, C: CredentialProvider> {
+    addr: Arc<ServerAddr>,
+    /// `None` until the node's first connection.
+    client: Option<Client<T, C>>,
+}
+
+/// A topology with, for each shard (by its index in the topology), the
+/// client of each node: the primary first, then the replicas in the
+/// topology's order (the positions
+/// [`LoadBalancingStrategy::pick_index`] returns). Immutable: rebuilt when
+/// the topology changes or a node gets its first connection.
+pub(crate) struct Routes<T: Transport, C: CredentialProvider> {
+    topology: Arc<Topology>,
+    shards: Vec<Vec<NodeRoute<T, C>>>,
+}
+
+impl<T: Transport, C: CredentialProvider> Routes<T, C> {
+    fn empty() -> Self {
+        Routes {
+            topology: Arc::new(Topology::default()),
+            shards: Vec::new(),
+        }
+    }
+
+    fn build(topology: Arc<Topology>, nodes: &HashMap<ServerAddr, Client<T, C>>) -> Self {
+        let shards = topology
+            .shards()
+            .iter()
+            .map(|shard| {
+                std::iter::once(&shard.primary)
+                    .chain(&shard.replicas)
+                    .map(|addr| NodeRoute {
+                        addr: Arc::new(addr.clone()),
+                        client: nodes.get(addr).cloned(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Routes { topology, shards }
     }
 }
 

@@ -67,20 +67,23 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         read_only: bool,
         strategy: LoadBalancingStrategy,
     ) -> Result<Value> {
-        let mut ask: Option<ServerAddr> = None;
+        let mut ask: Option<Arc<ServerAddr>> = None;
         // The node to ask again, bypassing the strategy (a replica that was
         // just sent READONLY).
-        let mut again: Option<ServerAddr> = None;
+        let mut again: Option<Arc<ServerAddr>> = None;
         let mut readonly_resent = false;
         let mut last_error = None;
         for attempt in 0..self.config.max_attempts {
             let generation = self.gate.generation();
             let asking = ask.take();
-            let addr = match (&asking, again.take()) {
-                (Some(a), _) => a.clone(),
-                (None, Some(a)) => a,
-                (None, None) => match self.pick(slot, read_only, strategy) {
-                    Some(a) => a,
+            // The routed case takes the node's client from the routes
+            // table; redirections, and nodes not connected yet, go through
+            // `client_for`.
+            let (addr, routed) = match (&asking, again.take()) {
+                (Some(a), _) => (a.clone(), None),
+                (None, Some(a)) => (a, None),
+                (None, None) => match self.route(slot, read_only, strategy) {
+                    Some(r) => r,
                     None => {
                         last_error = Some(not_served(slot));
                         self.refresh_after(generation).await;
@@ -89,14 +92,17 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
                     }
                 },
             };
-            let client = match self.client_for(&addr).await {
-                Ok(c) => c,
-                Err(e) => {
-                    last_error = Some(e);
-                    self.refresh_after(generation).await;
-                    self.backoff(attempt).await;
-                    continue;
-                }
+            let client = match routed {
+                Some(c) => c,
+                None => match self.client_for(&addr).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        last_error = Some(e);
+                        self.refresh_after(generation).await;
+                        self.backoff(attempt).await;
+                        continue;
+                    }
+                },
             };
             let reply = match &asking {
                 Some(_) => client
@@ -147,7 +153,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
                     last_error = Some(error.into());
                 }
                 Some(Redirect::Ask { addr: target, .. }) => {
-                    ask = Some(target);
+                    ask = Some(Arc::new(target));
                     last_error = Some(error.into());
                 }
                 None if is_transient(error.kind) => {

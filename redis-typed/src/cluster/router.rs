@@ -5,9 +5,9 @@ use bytes::{Bytes, BytesMut};
 
 use super::multikey;
 use super::slot::hash_slot;
-use crate::commands::{encode, Command};
+use crate::commands::Command;
 use crate::error::{Error, Result, ServerError};
-use crate::resp::ArgWriter;
+use crate::resp::{write_array_header, ArgWriter, BulkWriter};
 
 /// Records the first two arguments a command writes (its name, and its
 /// subcommand if any), upper-cased.
@@ -88,9 +88,42 @@ pub(crate) enum Plan {
     Any { bytes: Bytes },
 }
 
+/// Measures the RESP encoding of a command: its argument count and its
+/// size in bytes, so the buffer it is encoded into is allocated once, at
+/// the right size (growing an empty buffer argument by argument costs a
+/// few reallocations per command).
+#[derive(Debug, Default)]
+struct EncodedSize {
+    args: usize,
+    bytes: usize,
+}
+
+/// The number of decimal digits of `n`.
+fn digits(mut n: usize) -> usize {
+    let mut d = 1;
+    while n >= 10 {
+        n /= 10;
+        d += 1;
+    }
+    d
+}
+
+impl ArgWriter for EncodedSize {
+    fn write_arg(&mut self, arg: &[u8]) {
+        self.args += 1;
+        // `$<len>\r\n<arg>\r\n`
+        self.bytes += 1 + digits(arg.len()) + 2 + arg.len() + 2;
+    }
+}
+
 fn encoded<C: Command + ?Sized>(cmd: &C) -> Bytes {
-    let mut out = BytesMut::new();
-    encode(cmd, &mut out);
+    let mut size = EncodedSize::default();
+    cmd.write_args(&mut size);
+    // `*<count>\r\n` and the arguments.
+    // (`encode` itself, with the count now known, minus its counting pass.)
+    let mut out = BytesMut::with_capacity(1 + digits(size.args) + 2 + size.bytes);
+    write_array_header(&mut out, size.args);
+    cmd.write_args(&mut BulkWriter::new(&mut out));
     out.freeze()
 }
 
@@ -136,14 +169,25 @@ pub(crate) fn cross_slot(name: &[u8], slots: &[u16]) -> Error {
 /// Prepares a command: encodes it and decides its route.
 pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
     let read_only = cmd.read_only();
-    let mut slots: Vec<u16> = Vec::new();
-    cmd.for_each_key(&mut |k| slots.push(hash_slot(k)));
-    let plan = match slots.first() {
-        Some(&first) if slots.iter().all(|&s| s == first) => Plan::Slot {
-            slot: first,
+    // The common case (one slot) allocates nothing: the slots are only
+    // collected again when they differ.
+    let mut first: Option<u16> = None;
+    let mut mixed = false;
+    cmd.for_each_key(&mut |k| {
+        let slot = hash_slot(k);
+        match first {
+            None => first = Some(slot),
+            Some(f) => mixed |= f != slot,
+        }
+    });
+    let plan = match first {
+        Some(slot) if !mixed => Plan::Slot {
+            slot,
             bytes: encoded(cmd),
         },
         Some(_) => {
+            let mut slots: Vec<u16> = Vec::new();
+            cmd.for_each_key(&mut |k| slots.push(hash_slot(k)));
             let mut name = NameCapture::default();
             cmd.write_args(&mut name);
             let mut args = ArgCollect::default();
@@ -172,6 +216,7 @@ pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::encode;
     use crate::Cmd;
 
     #[test]
@@ -199,5 +244,44 @@ mod tests {
         let e = prepare(&Cmd::<()>::new("SUNION").key("a").key("b")).unwrap_err();
         assert_eq!(e.kind(), Some(crate::ErrorKind::CrossSlot));
         assert!(e.to_string().contains("15495"), "{e}");
+    }
+
+    /// The buffer is sized exactly: no reallocation while encoding, and no
+    /// byte left over.
+    #[test]
+    fn encoded_buffers_are_sized_exactly() {
+        let long = "v".repeat(1234);
+        let cmds = [
+            Cmd::<()>::new("GET").key("foo"),
+            Cmd::<()>::new("PING"),
+            Cmd::<()>::new("SET")
+                .key("k")
+                .arg(long.as_str())
+                .arg("EX")
+                .arg("60"),
+            Cmd::<()>::new("MSET")
+                .key("a")
+                .arg("1")
+                .key("b")
+                .arg("2")
+                .key("c")
+                .arg("3")
+                .key("d")
+                .arg("4")
+                .key("e")
+                .arg("5"),
+        ];
+        for cmd in &cmds {
+            let mut plain = BytesMut::new();
+            encode(cmd, &mut plain);
+            let mut size = EncodedSize::default();
+            cmd.write_args(&mut size);
+            assert_eq!(1 + digits(size.args) + 2 + size.bytes, plain.len());
+            assert_eq!(encoded(cmd), plain.freeze());
+        }
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(1234)),
+            (1, 1, 2, 4)
+        );
     }
 }

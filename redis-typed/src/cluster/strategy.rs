@@ -73,28 +73,26 @@ impl LoadBalancingStrategy {
         read_only: bool,
         turn: &AtomicUsize,
     ) -> &'a ServerAddr {
-        let replicas = &shard.replicas;
+        match self.pick_index(shard.replicas.len(), read_only, turn) {
+            0 => &shard.primary,
+            i => &shard.replicas[i - 1],
+        }
+    }
+
+    /// [`pick`](Self::pick) as a position in the shard's node list: `0` for
+    /// the primary, `i` for replica `i - 1`, given the shard's number of
+    /// `replicas`.
+    pub(crate) fn pick_index(self, replicas: usize, read_only: bool, turn: &AtomicUsize) -> usize {
         if !read_only || self == Self::PrimaryOnly {
-            return &shard.primary;
+            return 0;
         }
         let next = || turn.fetch_add(1, Ordering::Relaxed);
         match self {
-            Self::PrimaryOnly => &shard.primary,
-            Self::ReplicaOnly | Self::RoundRobinReplicas if !replicas.is_empty() => {
-                &replicas[next() % replicas.len()]
-            }
-            Self::RandomReplica if !replicas.is_empty() => {
-                &replicas[rand::rng().random_range(0..replicas.len())]
-            }
-            Self::Random => match rand::rng().random_range(0..=replicas.len()) {
-                0 => &shard.primary,
-                i => &replicas[i - 1],
-            },
-            Self::RoundRobin => match next() % (replicas.len() + 1) {
-                0 => &shard.primary,
-                i => &replicas[i - 1],
-            },
-            _ => &shard.primary,
+            Self::ReplicaOnly | Self::RoundRobinReplicas if replicas > 0 => 1 + next() % replicas,
+            Self::RandomReplica if replicas > 0 => 1 + rand::rng().random_range(0..replicas),
+            Self::Random => rand::rng().random_range(0..=replicas),
+            Self::RoundRobin => next() % (replicas + 1),
+            _ => 0,
         }
     }
 }
