@@ -134,7 +134,12 @@ impl ClusterOps for RedisCluster {
 
     fn migrate_keys(&self, slot: u16, source: u16, target: u16, batch: usize) -> usize {
         let src = self.node(source);
-        let keys = src.cli(&["CLUSTER", "GETKEYSINSLOT", &slot.to_string(), &batch.to_string()]);
+        let keys = src.cli(&[
+            "CLUSTER",
+            "GETKEYSINSLOT",
+            &slot.to_string(),
+            &batch.to_string(),
+        ]);
         let keys: Vec<&str> = keys.lines().filter(|l| !l.is_empty()).collect();
         if keys.is_empty() {
             return 0;
