@@ -87,27 +87,24 @@ impl Worker {
             (1, true) => r.reads.push((key.into(), self.pool.send(get(key)).await?)),
             (2, false) => r.counter = Some(self.client.send(Incr::new(counter)).await?),
             (2, true) => r.counter = Some(self.pool.send(Incr::new(counter)).await?),
-            (_, false) => {
-                let ((), got, n) = self
-                    .client
-                    .pipeline()
-                    .add(set(key, value))
-                    .add(get(key))
-                    .add(Incr::new(counter))
-                    .send()
-                    .await?;
-                r.reads.push((key.into(), got));
-                r.counter = Some(n);
-            }
-            (_, true) => {
-                let mut conn = self.pool.get().await?;
-                let ((), got, n) = conn
-                    .pipeline()
-                    .add(set(key, value))
-                    .add(get(key))
-                    .add(Incr::new(counter))
-                    .send()
-                    .await?;
+            (_, via_pool) => {
+                // SET, GET and INCR in one pipeline, on the client or on a
+                // connection of the pool.
+                macro_rules! set_get_incr {
+                    ($on:expr) => {
+                        $on.pipeline()
+                            .add(set(key, value))
+                            .add(get(key))
+                            .add(Incr::new(counter))
+                            .send()
+                            .await?
+                    };
+                }
+                let ((), got, n) = if via_pool {
+                    set_get_incr!(self.pool.get().await?)
+                } else {
+                    set_get_incr!(self.client)
+                };
                 r.reads.push((key.into(), got));
                 r.counter = Some(n);
             }
