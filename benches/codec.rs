@@ -3,11 +3,16 @@
 //!
 //! The side-by-side comparison with other clients lives in `benches/micro.rs`.
 
+#[path = "common/frames.rs"]
+mod frames;
+
 use bytes::{Bytes, BytesMut};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use redis_typed::commands::{encode, Expiry, Set};
 use redis_typed::resp::{Decoder, Value};
 use redis_typed::FromRedisValue;
+
+use frames::array_of_100_bulks;
 
 fn pack_set_ex(c: &mut Criterion) {
     let mut out = BytesMut::with_capacity(4096);
@@ -20,16 +25,6 @@ fn pack_set_ex(c: &mut Criterion) {
             black_box(&out);
         })
     });
-}
-
-/// `*100` of 16-byte bulk strings, as MGET of 100 keys returns.
-fn array_of_100_bulks() -> Bytes {
-    let mut frame = Vec::new();
-    frame.extend_from_slice(b"*100\r\n");
-    for i in 0..100 {
-        frame.extend_from_slice(format!("$16\r\nvalue-{i:010}\r\n").as_bytes());
-    }
-    Bytes::from(frame)
 }
 
 fn decode_100_bulks(c: &mut Criterion) {

@@ -14,6 +14,9 @@
 //! iteration count (callgrind's total includes start-up: subtract a run
 //! with 0 iterations).
 
+#[path = "common/frames.rs"]
+mod frames;
+
 use std::hint::black_box;
 use std::process::ExitCode;
 
@@ -22,15 +25,7 @@ use redis_typed::commands::{encode, Expiry, Set};
 use redis_typed::resp::{Decoder, Value};
 use redis_typed::FromRedisValue;
 
-/// `*100` of 16-byte bulk strings, as MGET of 100 keys returns.
-fn array_of_100_bulks() -> Bytes {
-    let mut frame = Vec::new();
-    frame.extend_from_slice(b"*100\r\n");
-    for i in 0..100 {
-        frame.extend_from_slice(format!("$16\r\nvalue-{i:010}\r\n").as_bytes());
-    }
-    Bytes::from(frame)
-}
+use frames::array_of_100_bulks;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args()

@@ -23,6 +23,7 @@ use redis_typed::commands::{
 };
 use redis_typed::events::{Event, EventDispatcher};
 use redis_typed::{Cmd, ConnectionConfig, Error, ErrorKind};
+use support::cluster_ops::ClusterOps;
 use support::RedisCluster;
 
 async fn connect(cluster: &RedisCluster, events: EventDispatcher) -> ClusterClient {
@@ -296,30 +297,14 @@ async fn migrates_a_slot_under_load(cluster: &RedisCluster, c: &ClusterClient) {
     }
     let source = cluster.owner_of(slot);
     let target = *cluster.primaries().iter().find(|p| **p != source).unwrap();
-    let (sid, tid) = (cluster.node_id(source), cluster.node_id(target));
     let stop = Arc::new(AtomicBool::new(false));
     let load = spawn_load(c, keys, stop.clone());
-    let s = slot.to_string();
-    let (src, dst) = (cluster.node(source), cluster.node(target));
-    dst.cli(&["CLUSTER", "SETSLOT", &s, "IMPORTING", &sid]);
-    src.cli(&["CLUSTER", "SETSLOT", &s, "MIGRATING", &tid]);
-    loop {
-        let keys = src.cli(&["CLUSTER", "GETKEYSINSLOT", &s, "10"]);
-        let keys: Vec<&str> = keys.lines().filter(|l| !l.is_empty()).collect();
-        if keys.is_empty() {
-            break;
-        }
-        let port = target.to_string();
-        let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
-        args.extend(keys);
-        src.cli(&args);
+    // The keys move 10 at a time, 20 ms apart, under the load.
+    cluster.start_migration(slot, target);
+    while cluster.migrate_keys(slot, source, target, 10) > 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    for port in cluster.primaries() {
-        cluster
-            .node(port)
-            .cli(&["CLUSTER", "SETSLOT", &s, "NODE", &tid]);
-    }
+    cluster.finish_migration(slot, source, target);
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::Relaxed);
     let (ok, errors) = load.await.unwrap();
@@ -420,18 +405,7 @@ fn report(what: &str, errors: &[(Duration, Error)], ok: u64) -> Duration {
 async fn survives_manual_failover(cluster: &RedisCluster, c: &ClusterClient) {
     let slot = hash_slot(b"{fo}");
     let primary = cluster.owner_of(slot);
-    let pid = cluster.node_id(primary);
-    let replica = cluster
-        .replicas()
-        .into_iter()
-        .find(|r| {
-            cluster
-                .node(*r)
-                .cli(&["CLUSTER", "NODES"])
-                .lines()
-                .any(|l| l.contains("myself") && l.contains(&pid))
-        })
-        .expect("a replica of the primary");
+    let replica = cluster.replica_of(primary);
     let keys: Vec<String> = (0..20).map(|i| format!("{{fo}}:{i}")).collect();
     let node = cluster.node(replica);
     let (ok, errors) = under_load(

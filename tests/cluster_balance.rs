@@ -443,14 +443,7 @@ async fn replica_reads_survive_killed_connections(
 
     cluster.reset_stats();
     read_all().await;
-    let gets = cluster.command_calls("get");
-    let readonly = cluster.command_calls("readonly");
-    let rejected = rejected_calls(cluster, victim, "get");
-    println!(
-        "after the kill: GET per node {gets:?}, READONLY per node {readonly:?}, \
-         GETs the victim redirected: {rejected}"
-    );
-    served_again([primary, victim, other], &gets, &readonly, rejected);
+    served_again(cluster, [primary, victim, other], "after the kill");
 
     // A pipeline whose replica group meets the killed connection.
     let killed = cluster
@@ -485,25 +478,21 @@ async fn replica_reads_survive_killed_connections(
     cluster.wait_ready();
     cluster.reset_stats();
     read_all().await;
-    let gets = cluster.command_calls("get");
-    let readonly = cluster.command_calls("readonly");
-    let rejected = rejected_calls(cluster, victim, "get");
-    println!(
-        "after the restart: GET per node {gets:?}, READONLY per node {readonly:?}, \
-         GETs the victim redirected: {rejected}"
-    );
-    served_again([primary, victim, other], &gets, &readonly, rejected);
+    served_again(cluster, [primary, victim, other], "after the restart");
 }
 
 /// What `KEYS` reads after the replica `victim` lost its connections
-/// show (`[primary, victim, other replica]` ports): none on the primary,
-/// the victim back to its turns and in READONLY mode again.
-fn served_again(
-    [primary, victim, other]: [u16; 3],
-    gets: &HashMap<u16, u64>,
-    readonly: &HashMap<u16, u64>,
-    rejected: u64,
-) {
+/// show (`[primary, victim, other replica]` ports), from the nodes' stats
+/// since the reads began: none on the primary, the victim back to its turns
+/// and in READONLY mode again. `what` names the loss in the printout.
+fn served_again(cluster: &RedisCluster, [primary, victim, other]: [u16; 3], what: &str) {
+    let gets = &cluster.command_calls("get");
+    let readonly = &cluster.command_calls("readonly");
+    let rejected = rejected_calls(cluster, victim, "get");
+    println!(
+        "{what}: GET per node {gets:?}, READONLY per node {readonly:?}, \
+         GETs the victim redirected: {rejected}"
+    );
     assert_eq!(calls(gets, primary), 0, "no read fell back to the primary");
     assert_eq!(calls(gets, victim) + calls(gets, other), KEYS as u64);
     // The victim serves its turns again: half, give or take the one read

@@ -26,18 +26,10 @@ use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use redis_typed::cluster::{hash_slot, ClusterClient, ClusterConfig, Topology};
 use redis_typed::{Cmd, ServerAddr, Value};
+use support::cluster_ops::ClusterOps;
+use support::keyspace::{all_keys, assert_exactly, create, create_all, keys_of, TOTAL, TYPES};
 use support::RedisCluster;
 
-/// How many keys of each type are loaded: 10 000 in all.
-const TYPES: [(&str, usize); 6] = [
-    ("string", 6000),
-    ("hash", 1000),
-    ("set", 1000),
-    ("zset", 1000),
-    ("list", 500),
-    ("stream", 500),
-];
-const TOTAL: usize = 10_000;
 /// Commands in flight while loading.
 const LOAD_CONCURRENCY: usize = 200;
 
@@ -49,41 +41,9 @@ async fn connect(cluster: &RedisCluster) -> ClusterClient {
     ClusterClient::connect(config).await.unwrap()
 }
 
-/// The key names of one type: `string:0`, `hash:17`...
-fn keys_of(kind: &str) -> HashSet<String> {
-    let n = TYPES.iter().find(|(t, _)| *t == kind).unwrap().1;
-    (0..n).map(|i| format!("{kind}:{i}")).collect()
-}
-
-fn all_keys() -> HashSet<String> {
-    TYPES.iter().flat_map(|(t, _)| keys_of(t)).collect()
-}
-
-/// The command that creates `key` with the given type.
-fn create(kind: &str, key: &str) -> Cmd<Value> {
-    let cmd = |name: &str| Cmd::<Value>::new(name).key(key);
-    match kind {
-        "string" => cmd("SET").arg("v"),
-        "hash" => cmd("HSET").arg("f").arg("v"),
-        "set" => cmd("SADD").arg("m"),
-        "zset" => cmd("ZADD").arg("1").arg("m"),
-        "list" => cmd("RPUSH").arg("e"),
-        "stream" => cmd("XADD").arg("*").arg("f").arg("v"),
-        other => unreachable!("{other}"),
-    }
-}
-
 /// Loads the 10 000 keys, `LOAD_CONCURRENCY` commands at a time.
 async fn load(c: &ClusterClient) {
-    let cmds: Vec<Cmd<Value>> = TYPES
-        .iter()
-        .flat_map(|(t, _)| {
-            let mut keys: Vec<String> = keys_of(t).into_iter().collect();
-            keys.sort();
-            keys.into_iter().map(move |k| create(t, &k))
-        })
-        .collect();
-    futures::stream::iter(cmds)
+    futures::stream::iter(create_all())
         .map(|cmd| c.send(cmd))
         .buffer_unordered(LOAD_CONCURRENCY)
         .try_for_each(|_| async { Ok(()) })
@@ -97,16 +57,11 @@ fn text(keys: impl IntoIterator<Item = Bytes>) -> Vec<String> {
         .collect()
 }
 
-/// Asserts that `got` (with duplicates) covers `want` exactly.
+/// Asserts that `got` (with duplicates) covers `want` exactly, and says
+/// how many items the scan returned.
 fn assert_same(got: Vec<String>, want: &HashSet<String>, what: &str) {
     let n = got.len();
-    let got: HashSet<String> = got.into_iter().collect();
-    let missing = want.difference(&got).count();
-    let extra: Vec<_> = got.difference(want).take(5).collect();
-    assert!(
-        missing == 0 && extra.is_empty(),
-        "{what}: {missing} keys missing, unexpected keys {extra:?}"
-    );
+    assert_exactly(got, want, what);
     println!("{what}: {} keys ({} returned)", want.len(), n);
 }
 
@@ -300,33 +255,6 @@ fn scan_order(c: &ClusterClient) -> Vec<u16> {
     c.topology().primaries().map(port_of).collect()
 }
 
-/// Moves `slot` and its keys from `source` to `target`, as
-/// `redis-cli --cluster reshard` does.
-fn migrate_slot(cluster: &RedisCluster, slot: u16, source: u16, target: u16) {
-    let (sid, tid) = (cluster.node_id(source), cluster.node_id(target));
-    let s = slot.to_string();
-    let (src, dst) = (cluster.node(source), cluster.node(target));
-    dst.cli(&["CLUSTER", "SETSLOT", &s, "IMPORTING", &sid]);
-    src.cli(&["CLUSTER", "SETSLOT", &s, "MIGRATING", &tid]);
-    loop {
-        let keys = src.cli(&["CLUSTER", "GETKEYSINSLOT", &s, "100"]);
-        let keys: Vec<&str> = keys.lines().filter(|l| !l.is_empty()).collect();
-        if keys.is_empty() {
-            break;
-        }
-        let port = target.to_string();
-        let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
-        args.extend(keys);
-        src.cli(&args);
-    }
-    dst.cli(&["CLUSTER", "SETSLOT", &s, "NODE", &tid]);
-    for port in cluster.primaries() {
-        cluster
-            .node(port)
-            .cli(&["CLUSTER", "SETSLOT", &s, "NODE", &tid]);
-    }
-}
-
 /// The slot holding the most loaded keys on `primary` (per `t`), and how
 /// many.
 fn busiest_slot_of(t: &Topology, primary: u16) -> (u16, usize) {
@@ -352,7 +280,7 @@ async fn slot_moving_to_a_primary_not_yet_scanned(cluster: &RedisCluster, c: &Cl
         let batch = text(batch);
         let second = batch.iter().any(|k| owner(&t, k) == order[1]);
         if second && !moved {
-            migrate_slot(cluster, slot, order[0], order[2]);
+            cluster.migrate_slot(slot, order[2]);
             moved = true;
         }
         got.extend(batch);

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
-use redis_typed::{scan, Client, Cmd, Connection, ConnectionConfig, Protocol, Value};
+use redis_typed::{scan, Client, Cmd, Connection, ConnectionConfig, Protocol};
+use support::keyspace::{all_keys, assert_exactly, create, create_all, keys_of, names, TYPES};
 use support::RedisServer;
 
 async fn client(server: &RedisServer, protocol: Protocol) -> Client {
@@ -25,65 +26,10 @@ async fn client(server: &RedisServer, protocol: Protocol) -> Client {
     Client::connect(config).await.unwrap()
 }
 
-fn names(prefix: &str, n: usize) -> HashSet<String> {
-    (0..n).map(|i| format!("{prefix}:{i}")).collect()
-}
-
-/// The mixed keyspace: how many keys of each type, 10 000 in all, named
-/// after their type (`string:0`, `zset:17`...).
-const TYPES: [(&str, usize); 6] = [
-    ("string", 6000),
-    ("hash", 1000),
-    ("set", 1000),
-    ("zset", 1000),
-    ("list", 500),
-    ("stream", 500),
-];
-
-fn keys_of(kind: &str) -> HashSet<String> {
-    let n = TYPES.iter().find(|(t, _)| *t == kind).unwrap().1;
-    names(kind, n)
-}
-
-fn all_keys() -> HashSet<String> {
-    TYPES.iter().flat_map(|(t, _)| keys_of(t)).collect()
-}
-
-/// The command that creates `key` with the type `kind`.
-fn create(kind: &str, key: &str) -> Cmd<Value> {
-    let cmd = |name: &str| Cmd::<Value>::new(name).arg(key);
-    match kind {
-        "string" => cmd("SET").arg("v"),
-        "hash" => cmd("HSET").arg("f").arg("v"),
-        "set" => cmd("SADD").arg("m"),
-        "zset" => cmd("ZADD").arg("1").arg("m"),
-        "list" => cmd("RPUSH").arg("e"),
-        "stream" => cmd("XADD").arg("*").arg("f").arg("v"),
-        other => unreachable!("{other}"),
-    }
-}
-
-/// Fills the database with the 10 000 keys of [`TYPES`], in one write.
+/// Fills the database with the 10 000 keys of the mixed keyspace, in one
+/// write.
 async fn fill(client: &Client) {
-    let cmds = TYPES
-        .iter()
-        .flat_map(|(t, n)| (0..*n).map(move |i| create(t, &format!("{t}:{i}"))));
-    client.send_all(cmds).await.unwrap();
-}
-
-/// Asserts that the scanned items `got` (duplicates allowed) are exactly
-/// `want`: each at least once, nothing else.
-fn assert_exactly<T>(got: Vec<T>, want: &HashSet<T>, what: &str)
-where
-    T: std::hash::Hash + Eq + std::fmt::Debug,
-{
-    let got: HashSet<T> = got.into_iter().collect();
-    let missing = want.difference(&got).count();
-    let extra: Vec<_> = got.difference(want).take(5).collect();
-    assert!(
-        missing == 0 && extra.is_empty(),
-        "{what}: {missing} missing, unexpected {extra:?}"
-    );
+    client.send_all(create_all()).await.unwrap();
 }
 
 #[tokio::test]

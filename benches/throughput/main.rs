@@ -310,43 +310,38 @@ fn run_child(
 
 /// Stores the 16-byte value under every benchmark key.
 fn load_keys(url: &str) -> Result<(), String> {
-    use redis_typed::commands::MSet;
     let keys = scenario::keys();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let client = redis_typed::Client::open(url)
-            .await
-            .map_err(|e| e.to_string())?;
-        client
-            .send(MSet::new(keys.iter().map(|k| (k.as_str(), VALUE))))
-            .await
-            .map_err(|e| e.to_string())?;
-        debug_assert_eq!(keys.len(), KEYS);
-        Ok(())
+    debug_assert_eq!(keys.len(), KEYS);
+    on_one_thread(async {
+        let client = redis_typed::Client::open(url).await?;
+        client.send(mset(&keys)).await
     })
 }
 
 /// Stores the 16-byte value under every benchmark key in the cluster (one
 /// MSET, split by slot by the cluster client).
 fn load_cluster_keys(seeds: &str) -> Result<(), String> {
-    use redis_typed::commands::MSet;
     let keys = scenario::keys();
     let seeds: Vec<&str> = seeds.split(',').collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    on_one_thread(async {
+        let client = redis_typed::ClusterClient::open(&seeds).await?;
+        client.send(mset(&keys)).await
+    })
+}
+
+/// `MSET` of the 16-byte value under every key of `keys`.
+fn mset(keys: &[String]) -> redis_typed::commands::MSet<&str, &str> {
+    redis_typed::commands::MSet::new(keys.iter().map(|k| (k.as_str(), VALUE)))
+}
+
+/// Runs `load` to its end on a one-thread runtime; errors as text.
+fn on_one_thread(
+    load: impl std::future::Future<Output = redis_typed::Result<()>>,
+) -> Result<(), String> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let client = redis_typed::ClusterClient::open(&seeds)
-            .await
-            .map_err(|e| e.to_string())?;
-        client
-            .send(MSet::new(keys.iter().map(|k| (k.as_str(), VALUE))))
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(())
-    })
+        .map_err(|e| e.to_string())?
+        .block_on(load)
+        .map_err(|e| e.to_string())
 }

@@ -11,7 +11,7 @@ use redis_typed::transport::DefaultTransport;
 use redis_typed::{Client, Cmd, ConnectionConfig, ServerAddr};
 
 use crate::standalone::USER;
-use crate::stats::{Faults, Stats};
+use crate::stats::{clients_named, Faults, Stats};
 use crate::throwaway_cluster::{NodeState, ThrowawayCluster};
 use crate::BoxError;
 
@@ -192,12 +192,6 @@ fn hard(cluster: &mut ThrowawayCluster, primary: u16, replica: u16) -> Result<()
         return Err(format!("{primary} did not rejoin as a replica of {replica}").into());
     }
     cluster.wait_settled(Duration::from_secs(30))
-}
-
-fn clients_named(list: &str, name: &str) -> usize {
-    list.lines()
-        .filter(|l| l.contains(&format!(" name={name} ")))
-        .count()
 }
 
 /// Leaks: every node the cluster client's topology lists must see exactly

@@ -42,7 +42,8 @@ use redis_typed::commands::{Get, Incr, MGet, MSet, Set, Wait};
 use redis_typed::transport::DefaultTransport;
 use redis_typed::{Error, ServerAddr};
 
-use crate::stats::{is_fault_error, kind_of, Model, Stats, HUNG};
+use crate::model::{Effects, Model, Replies};
+use crate::stats::{is_fault_error, kind_of, Stats, HUNG};
 
 /// How long a `WAIT` waits for the replica, in milliseconds.
 const WAIT_MS: i64 = 100;
@@ -64,21 +65,6 @@ pub struct ClusterWorker {
     /// durable, to show what `WAIT` protects against (hard failovers then
     /// lose acknowledged writes, which show up as wrong replies).
     pub no_wait: bool,
-}
-
-/// What an operation wrote, read and counted.
-#[derive(Default)]
-struct Effects {
-    writes: Vec<(String, String)>,
-    incr: bool,
-}
-
-#[derive(Default)]
-struct Replies {
-    reads: Vec<(String, Option<String>)>,
-    counter: Option<i64>,
-    /// Replies wrong in themselves (not against the model).
-    wrong: Vec<String>,
 }
 
 impl ClusterWorker {
@@ -141,60 +127,17 @@ impl ClusterWorker {
                 Ok::<_, Error>((replies, durable))
             };
             let outcome = tokio::time::timeout(HUNG, fut).await;
-            self.stats.ops.fetch_add(1, Ordering::Relaxed);
-            let unknown = |model: &mut Model| {
-                for (k, v) in &effects.writes {
-                    model.maybe_written(k, v);
-                }
-                if effects.incr {
-                    model.counter_unknown();
-                }
-            };
-            match outcome {
-                Err(_) => {
-                    self.stats.hung.fetch_add(1, Ordering::Relaxed);
-                    unknown(&mut model);
-                }
-                Ok(Err(e)) if is_fault_error(&e) => {
-                    self.stats.error(self.started, &e);
-                    unknown(&mut model);
-                }
-                Ok(Err(e)) => {
-                    self.stats.wrong(format!("{k1}: untyped error {e:?}"));
-                    unknown(&mut model);
-                }
-                Ok(Ok((replies, durable))) => {
-                    if !effects.writes.is_empty() || effects.incr {
-                        let counter = if durable {
-                            &self.durability.confirmed
-                        } else {
-                            &self.durability.unconfirmed
-                        };
-                        counter.fetch_add(1, Ordering::Relaxed);
-                    }
-                    for (k, v) in &effects.writes {
-                        if durable {
-                            model.written(k, v);
-                        } else {
-                            model.maybe_written(k, v);
-                        }
-                    }
-                    let mut bad = replies.wrong;
-                    for (k, got) in &replies.reads {
-                        if let Err(e) = model.check(k, got) {
-                            bad.push(e);
-                        }
-                    }
-                    if let Some(n) = replies.counter {
-                        if let Err(e) = model.check_counter(&counter, n, durable) {
-                            bad.push(e);
-                        }
-                    }
-                    for b in bad {
-                        self.stats.wrong(b);
-                    }
+            if let Ok(Ok((_, durable))) = &outcome {
+                if !effects.writes.is_empty() || effects.incr {
+                    let counter = if *durable {
+                        &self.durability.confirmed
+                    } else {
+                        &self.durability.unconfirmed
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
                 }
             }
+            model.settle(&self.stats, self.started, &effects, &k1, &counter, outcome);
         }
     }
 

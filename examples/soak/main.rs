@@ -76,6 +76,7 @@ mod throwaway_cluster;
 
 mod cluster_chaos;
 mod cluster_workers;
+mod model;
 mod standalone;
 mod stats;
 

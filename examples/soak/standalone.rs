@@ -15,7 +15,8 @@ use redis_typed::pool::Pool;
 use redis_typed::transport::DefaultTransport;
 use redis_typed::{Client, Cmd, Error};
 
-use crate::stats::{is_fault_error, Faults, Model, Stats, HUNG};
+use crate::model::{Effects, Model, Replies};
+use crate::stats::{clients_named, Faults, Stats, HUNG};
 use crate::throwaway;
 use crate::BoxError;
 
@@ -30,13 +31,6 @@ pub struct Worker {
     pub started: Instant,
 }
 
-/// What an operation returned: reads to check and a counter value.
-#[derive(Default)]
-struct Replies {
-    reads: Vec<(String, Option<String>)>,
-    counter: Option<i64>,
-}
-
 impl Worker {
     pub async fn run(self, stop: Arc<AtomicBool>) {
         let mut rng = StdRng::seed_from_u64(0x50a6 + self.task as u64);
@@ -49,59 +43,27 @@ impl Worker {
             let value = format!("{}:{key}:{seq}", self.task);
             let via_pool = rng.random_bool(0.5);
             let op = rng.random_range(0..4);
-            // (writes key, increments counter)
-            let effects = match op {
-                0 => (true, false),
-                1 => (false, false),
-                2 => (false, true),
-                _ => (true, true),
+            let effects = Effects {
+                writes: match op {
+                    0 | 3 => vec![(key.clone(), value.clone())],
+                    _ => Vec::new(),
+                },
+                incr: op >= 2,
             };
             let fut = self.op(op, via_pool, &key, &value, &counter_key);
-            let outcome = tokio::time::timeout(HUNG, fut).await;
-            self.stats.ops.fetch_add(1, Ordering::Relaxed);
-            let unknown = |model: &mut Model| {
-                if effects.0 {
-                    model.maybe_written(&key, &value);
-                }
-                if effects.1 {
-                    model.counter_unknown();
-                }
-            };
-            match outcome {
-                Err(_) => {
-                    self.stats.hung.fetch_add(1, Ordering::Relaxed);
-                    unknown(&mut model);
-                }
-                Ok(Err(e)) if is_fault_error(&e) => {
-                    self.stats.error(self.started, &e);
-                    unknown(&mut model);
-                }
-                Ok(Err(e)) => {
-                    self.stats.wrong(format!("{key}: untyped error {e:?}"));
-                    unknown(&mut model);
-                }
-                Ok(Ok(replies)) => {
-                    // The server keeps an `appendfsync always` AOF: an
-                    // acknowledged write survives a restart.
-                    if effects.0 {
-                        model.written(&key, &value);
-                    }
-                    let mut bad = Vec::new();
-                    for (k, got) in &replies.reads {
-                        if let Err(e) = model.check(k, got) {
-                            bad.push(e);
-                        }
-                    }
-                    if let Some(n) = replies.counter {
-                        if let Err(e) = model.check_counter(&counter_key, n, true) {
-                            bad.push(e);
-                        }
-                    }
-                    for b in bad {
-                        self.stats.wrong(b);
-                    }
-                }
-            }
+            // The server keeps an `appendfsync always` AOF: an acknowledged
+            // write survives a restart, so every reply is durable.
+            let outcome = tokio::time::timeout(HUNG, fut)
+                .await
+                .map(|r| r.map(|replies| (replies, true)));
+            model.settle(
+                &self.stats,
+                self.started,
+                &effects,
+                &key,
+                &counter_key,
+                outcome,
+            );
         }
     }
 
@@ -125,27 +87,24 @@ impl Worker {
             (1, true) => r.reads.push((key.into(), self.pool.send(get(key)).await?)),
             (2, false) => r.counter = Some(self.client.send(Incr::new(counter)).await?),
             (2, true) => r.counter = Some(self.pool.send(Incr::new(counter)).await?),
-            (_, false) => {
-                let ((), got, n) = self
-                    .client
-                    .pipeline()
-                    .add(set(key, value))
-                    .add(get(key))
-                    .add(Incr::new(counter))
-                    .send()
-                    .await?;
-                r.reads.push((key.into(), got));
-                r.counter = Some(n);
-            }
-            (_, true) => {
-                let mut conn = self.pool.get().await?;
-                let ((), got, n) = conn
-                    .pipeline()
-                    .add(set(key, value))
-                    .add(get(key))
-                    .add(Incr::new(counter))
-                    .send()
-                    .await?;
+            (_, via_pool) => {
+                // SET, GET and INCR in one pipeline, on the client or on a
+                // connection of the pool.
+                macro_rules! set_get_incr {
+                    ($on:expr) => {
+                        $on.pipeline()
+                            .add(set(key, value))
+                            .add(get(key))
+                            .add(Incr::new(counter))
+                            .send()
+                            .await?
+                    };
+                }
+                let ((), got, n) = if via_pool {
+                    set_get_incr!(self.pool.get().await?)
+                } else {
+                    set_get_incr!(self.client)
+                };
                 r.reads.push((key.into(), got));
                 r.counter = Some(n);
             }
@@ -229,14 +188,7 @@ pub async fn chaos(
         } else {
             generation += 1;
             let new = format!("pw-{generation}");
-            let added = admin
-                .send(
-                    Cmd::<()>::new("ACL")
-                        .arg("SETUSER")
-                        .arg(USER)
-                        .arg(&format!(">{new}")),
-                )
-                .await;
+            let added = set_user(admin, &format!(">{new}")).await;
             if added.is_ok() {
                 server.passwords.push(new.clone());
                 sender.publish(Credentials::new(USER, new.as_str()));
@@ -248,14 +200,7 @@ pub async fn chaos(
                     .drain(..server.passwords.len() - 1)
                     .collect();
                 for p in old {
-                    let removed = admin
-                        .send(
-                            Cmd::<()>::new("ACL")
-                                .arg("SETUSER")
-                                .arg(USER)
-                                .arg(&format!("<{p}")),
-                        )
-                        .await;
+                    let removed = set_user(admin, &format!("<{p}")).await;
                     if removed.is_err() {
                         // Still valid on the server: keep it on restarts.
                         server.passwords.insert(0, p);
@@ -269,10 +214,12 @@ pub async fn chaos(
     Ok(())
 }
 
-fn clients_named(list: &str, name: &str) -> usize {
-    list.lines()
-        .filter(|l| l.contains(&format!(" name={name} ")))
-        .count()
+/// `ACL SETUSER` of the soak user with one `rule` (`>pw` adds a password,
+/// `<pw` removes it).
+async fn set_user(admin: &Client, rule: &str) -> Result<(), Error> {
+    admin
+        .send(Cmd::<()>::new("ACL").arg("SETUSER").arg(USER).arg(rule))
+        .await
 }
 
 /// Leaks: the pool quiet with exact counts; the server sees exactly the

@@ -1,7 +1,7 @@
-//! Counters shared by workers and chaos loops, the error classification and
-//! the per-task model of what a key may hold.
+//! Counters shared by workers and chaos loops, the error classification,
+//! and the connection count the leak checks compare.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -138,61 +138,10 @@ pub fn is_fault_error(e: &Error) -> bool {
     }
 }
 
-/// What one task knows about its own keys.
-#[derive(Default)]
-pub struct Model {
-    last: HashMap<String, Option<String>>,
-    /// Writes whose outcome is unknown: possible from then on.
-    maybe: HashMap<String, HashSet<String>>,
-    /// The counter's lowest possible value (the last one known durable).
-    counter_lo: i64,
-    /// The counter's highest possible value.
-    counter_hi: i64,
-}
-
-impl Model {
-    /// A write acknowledged (and, on the cluster, confirmed replicated).
-    pub fn written(&mut self, key: &str, value: &str) {
-        self.last.insert(key.to_owned(), Some(value.to_owned()));
-    }
-
-    /// A write whose outcome is unknown: `value` is possible from now on.
-    pub fn maybe_written(&mut self, key: &str, value: &str) {
-        self.maybe
-            .entry(key.to_owned())
-            .or_default()
-            .insert(value.to_owned());
-    }
-
-    /// Checks a read of `key`.
-    pub fn check(&self, key: &str, got: &Option<String>) -> Result<(), String> {
-        let last = self.last.get(key).cloned().unwrap_or(None);
-        let maybe = got
-            .as_ref()
-            .is_some_and(|v| self.maybe.get(key).is_some_and(|m| m.contains(v)));
-        if *got == last || maybe {
-            Ok(())
-        } else {
-            Err(format!("{key}: read {got:?}, last wrote {last:?}"))
-        }
-    }
-
-    /// An INCR that failed: it may or may not have been applied.
-    pub fn counter_unknown(&mut self) {
-        self.counter_hi += 1;
-    }
-
-    /// Checks the reply `got` of an INCR; `durable` when the new value is
-    /// known to survive (acknowledged, and replicated on the cluster).
-    pub fn check_counter(&mut self, key: &str, got: i64, durable: bool) -> Result<(), String> {
-        let (lo, hi) = (self.counter_lo + 1, self.counter_hi + 1);
-        if got < lo || got > hi {
-            return Err(format!("{key}: INCR gave {got}, expected {lo}..={hi}"));
-        }
-        if durable {
-            self.counter_lo = got;
-        }
-        self.counter_hi = got;
-        Ok(())
-    }
+/// How many connections a `CLIENT LIST` reply shows with the client name
+/// `name`.
+pub fn clients_named(list: &str, name: &str) -> usize {
+    list.lines()
+        .filter(|l| l.contains(&format!(" name={name} ")))
+        .count()
 }

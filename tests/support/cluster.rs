@@ -27,6 +27,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::certs::{Pki, ServerTlsFiles};
+use super::cluster_ops::owner_in;
 use super::RedisServer;
 
 /// Highest client port usable by a cluster node (its bus is port + 10000).
@@ -284,26 +285,7 @@ impl RedisCluster {
     /// `slot` (during a failover).
     pub fn try_owner_of(&self, slot: u16) -> Option<u16> {
         let asker = self.nodes.iter().find(|n| n.is_running()).expect("a node");
-        let nodes = asker.cli(&["CLUSTER", "NODES"]);
-        for line in nodes.lines() {
-            let fields: Vec<&str> = line.split(' ').collect();
-            if !fields.get(2).is_some_and(|f| f.contains("master")) || fields[2].contains("fail") {
-                continue;
-            }
-            for range in &fields[8.min(fields.len())..] {
-                let (a, b) = match range.split_once('-') {
-                    Some((a, b)) => (a.parse().ok(), b.parse().ok()),
-                    None => (range.parse().ok(), range.parse().ok()),
-                };
-                if let (Some(a), Some(b)) = (a, b) {
-                    if (a..=b).contains(&slot) {
-                        let addr = fields[1].split('@').next().unwrap_or("");
-                        return addr.rsplit(':').next()?.parse().ok();
-                    }
-                }
-            }
-        }
-        None
+        owner_in(&asker.cli(&["CLUSTER", "NODES"]), slot)
     }
 
     /// `CONFIG RESETSTAT` on every running node.

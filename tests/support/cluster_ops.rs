@@ -19,10 +19,25 @@ pub trait ClusterOps {
     /// Polls until every running node says `owner` owns `slot`.
     fn wait_owner(&self, slot: u16, owner: u16);
 
-    /// Moves `slot` to the primary on `target`: `SETSLOT IMPORTING` /
-    /// `MIGRATING`, `MIGRATE` of its keys, then `SETSLOT NODE` on the target,
-    /// the source and the other primaries; waits until every node agrees.
+    /// Moves `slot` to the primary on `target`, as `redis-cli --cluster
+    /// reshard` does: [`start_migration`](Self::start_migration),
+    /// [`migrate_keys`](Self::migrate_keys) 100 at a time until none is
+    /// left, [`finish_migration`](Self::finish_migration).
     fn migrate_slot(&self, slot: u16, target: u16);
+
+    /// Starts moving `slot` from its owner to the primary on `target`:
+    /// `SETSLOT IMPORTING` on the target, `MIGRATING` on the owner. Returns
+    /// the owner's port.
+    fn start_migration(&self, slot: u16, target: u16) -> u16;
+
+    /// `MIGRATE`s up to `batch` of the keys of `slot` still on `source` to
+    /// `target`; how many it moved (0 once none is left).
+    fn migrate_keys(&self, slot: u16, source: u16, target: u16, batch: usize) -> usize;
+
+    /// Ends a move: `SETSLOT NODE` on the target (first: it bumps its
+    /// epoch), the source, then the other primaries; waits until every node
+    /// agrees.
+    fn finish_migration(&self, slot: u16, source: u16, target: u16);
 
     /// The port of a replica of the primary on `primary`.
     fn replica_of(&self, primary: u16) -> u16;
@@ -40,7 +55,10 @@ pub trait ClusterOps {
     fn pattern_subscriptions(&self, port: u16) -> i64;
 }
 
-fn owner_in(nodes: &str, slot: u16) -> Option<u16> {
+/// The port of the primary owning `slot` according to `nodes`, a `CLUSTER
+/// NODES` reply: a primary not flagged failing whose ranges hold it (a slot
+/// being migrated, `[slot->-id]`, is not counted).
+pub fn owner_in(nodes: &str, slot: u16) -> Option<u16> {
     for line in nodes.lines() {
         let fields: Vec<&str> = line.split(' ').collect();
         if fields.len() < 3 || !fields[2].contains("master") || fields[2].contains("fail") {
@@ -97,25 +115,44 @@ impl ClusterOps for RedisCluster {
     }
 
     fn migrate_slot(&self, slot: u16, target: u16) {
+        let source = self.start_migration(slot, target);
+        while self.migrate_keys(slot, source, target, 100) > 0 {}
+        self.finish_migration(slot, source, target);
+    }
+
+    fn start_migration(&self, slot: u16, target: u16) -> u16 {
         let source = self.owner_of(slot);
         assert_ne!(source, target, "slot {slot} is already on {target}");
         let (sid, tid) = (self.node_id(source), self.node_id(target));
         let s = slot.to_string();
-        let (src, dst) = (self.node(source), self.node(target));
-        dst.cli(&["CLUSTER", "SETSLOT", &s, "IMPORTING", &sid]);
-        src.cli(&["CLUSTER", "SETSLOT", &s, "MIGRATING", &tid]);
-        loop {
-            let keys = src.cli(&["CLUSTER", "GETKEYSINSLOT", &s, "100"]);
-            let keys: Vec<&str> = keys.lines().filter(|l| !l.is_empty()).collect();
-            if keys.is_empty() {
-                break;
-            }
-            let port = target.to_string();
-            let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
-            args.extend(keys);
-            src.cli(&args);
+        self.node(target)
+            .cli(&["CLUSTER", "SETSLOT", &s, "IMPORTING", &sid]);
+        self.node(source)
+            .cli(&["CLUSTER", "SETSLOT", &s, "MIGRATING", &tid]);
+        source
+    }
+
+    fn migrate_keys(&self, slot: u16, source: u16, target: u16, batch: usize) -> usize {
+        let src = self.node(source);
+        let keys = src.cli(&[
+            "CLUSTER",
+            "GETKEYSINSLOT",
+            &slot.to_string(),
+            &batch.to_string(),
+        ]);
+        let keys: Vec<&str> = keys.lines().filter(|l| !l.is_empty()).collect();
+        if keys.is_empty() {
+            return 0;
         }
-        // Target first (it bumps its epoch), then the source, then the rest.
+        let port = target.to_string();
+        let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
+        args.extend(&keys);
+        src.cli(&args);
+        keys.len()
+    }
+
+    fn finish_migration(&self, slot: u16, source: u16, target: u16) {
+        let (s, tid) = (slot.to_string(), self.node_id(target));
         let mut order = vec![target, source];
         order.extend(
             self.primaries()

@@ -46,6 +46,7 @@
 pub mod certs;
 mod cluster;
 pub mod cluster_ops;
+pub mod keyspace;
 mod server;
 
 #[allow(unused_imports)] // only the cluster tests use it

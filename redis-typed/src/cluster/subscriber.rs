@@ -41,11 +41,12 @@ use super::redirect::Redirect;
 use super::slot::hash_slot;
 use super::ClusterClient;
 use crate::auth::CredentialProvider;
-use crate::commands::stream::fields::arg_bytes;
 use crate::connection::ServerAddr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::Event;
-use crate::pubsub::{Handle, Message, Notice, RawMessage, SubKind, SubscriberConfig};
+use crate::pubsub::{
+    request_channels, Handle, Message, Notice, RawMessage, SubKind, SubscriberConfig,
+};
 use crate::transport::Transport;
 use crate::types::{FromRedisValue, SingleArg};
 
@@ -237,11 +238,10 @@ impl<P> ClusterSubscriber<P> {
         subscribe: bool,
         channels: impl IntoIterator<Item = A>,
     ) -> Result<()> {
-        let channels: Vec<Bytes> = channels.into_iter().map(|c| arg_bytes(&c)).collect();
-        if subscribe && channels.is_empty() {
-            return Ok(());
+        match request_channels(subscribe, channels) {
+            Some(channels) => self.ops.request(kind, subscribe, channels).await,
+            None => Ok(()),
         }
-        self.ops.request(kind, subscribe, channels).await
     }
 }
 
@@ -249,10 +249,7 @@ impl<P: FromRedisValue> Stream for ClusterSubscriber<P> {
     type Item = Result<Message<P>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut()
-            .messages
-            .poll_recv(cx)
-            .map(|m| m.map(RawMessage::decode))
+        RawMessage::poll_queue(&mut self.get_mut().messages, cx)
     }
 }
 

@@ -11,7 +11,10 @@
 //! On RESP3 these arrive as push frames; on RESP2 as arrays, which a
 //! subscribed RESP2 connection receives for nothing else.
 
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
+use tokio::sync::mpsc;
 
 use crate::error::Result;
 use crate::resp::Value;
@@ -43,6 +46,16 @@ impl RawMessage {
             pattern: self.pattern,
             payload: T::from_redis_value(self.payload)?,
         })
+    }
+
+    /// The next message of a subscriber's queue, decoded as `T` (the
+    /// `Stream` of both [`Subscriber`](super::Subscriber) and the cluster's
+    /// subscriber).
+    pub(crate) fn poll_queue<T: FromRedisValue>(
+        queue: &mut mpsc::Receiver<RawMessage>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Message<T>>>> {
+        queue.poll_recv(cx).map(|m| m.map(RawMessage::decode))
     }
 }
 

@@ -85,4 +85,5 @@ pub use message::Message;
 pub use subscriber::Subscriber;
 
 pub(crate) use message::{RawMessage, SubKind};
+pub(crate) use subscriber::request_channels;
 pub(crate) use task::{gone, Handle, Notice};

@@ -212,21 +212,29 @@ impl<T> Subscriber<T> {
         subscribe: bool,
         channels: impl IntoIterator<Item = A>,
     ) -> Result<()> {
-        let channels: Vec<Bytes> = channels.into_iter().map(|c| arg_bytes(&c)).collect();
-        if subscribe && channels.is_empty() {
-            return Ok(());
+        match request_channels(subscribe, channels) {
+            Some(channels) => self.handle.request(kind, subscribe, channels).await,
+            None => Ok(()),
         }
-        self.handle.request(kind, subscribe, channels).await
     }
+}
+
+/// The channels (or patterns) a (un)subscribe request sends, or `None` when
+/// it has nothing to send: a subscribe to no channel does nothing, while an
+/// unsubscribe from none means from every one. Shared by [`Subscriber`] and
+/// the cluster's subscriber.
+pub(crate) fn request_channels<A: SingleArg>(
+    subscribe: bool,
+    channels: impl IntoIterator<Item = A>,
+) -> Option<Vec<Bytes>> {
+    let channels: Vec<Bytes> = channels.into_iter().map(|c| arg_bytes(&c)).collect();
+    (!subscribe || !channels.is_empty()).then_some(channels)
 }
 
 impl<T: FromRedisValue> Stream for Subscriber<T> {
     type Item = Result<Message<T>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.get_mut()
-            .messages
-            .poll_recv(cx)
-            .map(|m| m.map(RawMessage::decode))
+        RawMessage::poll_queue(&mut self.get_mut().messages, cx)
     }
 }

@@ -865,24 +865,37 @@ mod tests {
         );
     }
 
+    /// Has the task send a shard subscribe (or unsubscribe) of `channel`,
+    /// checks the command the server end reads, confirms it (count 1 for a
+    /// subscribe, 0 for an unsubscribe) and waits for the request to succeed.
+    async fn shard_request(
+        handle: &Handle,
+        end: &mut tokio::io::DuplexStream,
+        subscribe: bool,
+        channel: &str,
+    ) {
+        let request = tokio::spawn({
+            let handle = handle.clone();
+            let channels = vec![Bytes::copy_from_slice(channel.as_bytes())];
+            async move { handle.request(SubKind::Shard, subscribe, channels).await }
+        });
+        let (command, count) = match subscribe {
+            true => ("SSUBSCRIBE", ":1"),
+            false => ("SUNSUBSCRIBE", ":0"),
+        };
+        expect(end, &frame(&[command, channel])).await;
+        end.write_all(&frame(&[&command.to_lowercase(), channel, count]))
+            .await
+            .unwrap();
+        request.await.unwrap().unwrap();
+    }
+
     #[tokio::test]
     async fn a_server_unsubscribe_is_told_after_the_messages_before_it() {
         let (transport, mut server) = MemoryTransport::new();
         let (handle, mut messages, mut notices) = spawn(transport, 1).await;
         let mut end = server.accept().await.unwrap();
-        let request = tokio::spawn({
-            let handle = handle.clone();
-            async move {
-                handle
-                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"a")])
-                    .await
-            }
-        });
-        expect(&mut end, &frame(&["SSUBSCRIBE", "a"])).await;
-        end.write_all(&frame(&["ssubscribe", "a", ":1"]))
-            .await
-            .unwrap();
-        request.await.unwrap().unwrap();
+        shard_request(&handle, &mut end, true, "a").await;
         // Three messages, then the slot moves away: more than the queue
         // (capacity 1) holds, so the task holds some aside.
         let mut out = Vec::new();
@@ -893,19 +906,7 @@ mod tests {
         end.write_all(&out).await.unwrap();
         // A caller awaiting a confirmation that sits behind all that makes
         // the task read on while messages are held aside.
-        let request = tokio::spawn({
-            let handle = handle.clone();
-            async move {
-                handle
-                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"c")])
-                    .await
-            }
-        });
-        expect(&mut end, &frame(&["SSUBSCRIBE", "c"])).await;
-        end.write_all(&frame(&["ssubscribe", "c", ":1"]))
-            .await
-            .unwrap();
-        request.await.unwrap().unwrap();
+        shard_request(&handle, &mut end, true, "c").await;
         assert!(notices.try_recv().is_err(), "held behind the messages");
         let mut consumed = 0;
         loop {
@@ -929,19 +930,7 @@ mod tests {
             }
         }
         // A requested unsubscribe is not reported.
-        let request = tokio::spawn({
-            let handle = handle.clone();
-            async move {
-                handle
-                    .request(SubKind::Shard, false, vec![Bytes::from_static(b"b")])
-                    .await
-            }
-        });
-        expect(&mut end, &frame(&["SUNSUBSCRIBE", "b"])).await;
-        end.write_all(&frame(&["sunsubscribe", "b", ":0"]))
-            .await
-            .unwrap();
-        request.await.unwrap().unwrap();
+        shard_request(&handle, &mut end, false, "b").await;
         assert!(notices.try_recv().is_err());
     }
 
@@ -950,19 +939,7 @@ mod tests {
         let (transport, mut server) = MemoryTransport::new();
         let (handle, _messages, mut notices) = spawn(transport, 8).await;
         let mut end = server.accept().await.unwrap();
-        let request = tokio::spawn({
-            let handle = handle.clone();
-            async move {
-                handle
-                    .request(SubKind::Shard, true, vec![Bytes::from_static(b"a")])
-                    .await
-            }
-        });
-        expect(&mut end, &frame(&["SSUBSCRIBE", "a"])).await;
-        end.write_all(&frame(&["ssubscribe", "a", ":1"]))
-            .await
-            .unwrap();
-        request.await.unwrap().unwrap();
+        shard_request(&handle, &mut end, true, "a").await;
         // The server goes away for good: reconnecting fails.
         drop(end);
         drop(server);
