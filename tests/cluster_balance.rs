@@ -503,9 +503,10 @@ fn served_again(cluster: &RedisCluster, [primary, victim, other]: [u16; 3], what
         calls(gets, victim)
     );
     assert!(calls(readonly, victim) >= 1, "READONLY sent again");
-    // READONLY is part of the reconnected connection's handshake: no read
-    // was redirected by the replica.
-    assert_eq!(rejected, 0, "GETs redirected by the replica");
+    // READONLY was restored after at most one redirected read (it is sent
+    // again on the MOVED, never blindly on reconnect: a reconnected node may
+    // have been demoted meanwhile).
+    assert!(rejected <= 1, "{rejected} GETs redirected by the replica");
 }
 
 /// `rejected_calls` of `command` on the node on `port` (commands refused

@@ -27,7 +27,7 @@ use crate::pubsub::SubscriberConfig;
 use crate::resp::Value;
 use crate::transport::{DefaultTransport, Transport};
 use crate::types::FromRedisValue;
-use crate::Client;
+use crate::{Client, Cmd};
 
 /// A Redis Cluster client: cheap to clone, safe to share between tasks.
 ///
@@ -345,11 +345,20 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         }
     }
 
-    /// The multiplexed client of `addr`, connected on first use. Every
-    /// connection, and every reconnection of it, sends `READONLY` in its
-    /// handshake: harmless on a primary, needed for a replica to serve
-    /// reads (a replica's reconnected connection serves them at once, with
-    /// no `MOVED` round trip).
+    /// The multiplexed client of `addr`, connected on first use. A node the
+    /// map lists as a replica gets `READONLY` once, right after connecting,
+    /// so it serves the reads balanced to it.
+    ///
+    /// Deliberately not part of the handshake, and never sent to a node the
+    /// map lists as a primary: a connection in `READONLY` mode to a node that
+    /// has meanwhile been demoted answers reads for its new primary's slots
+    /// from its own dataset instead of redirecting. After a hard failover the
+    /// old primary restarts empty and resyncs as a replica; a client whose
+    /// map still names it primary would read missing keys from it. Without
+    /// `READONLY` it answers `MOVED`, and the client follows. A replica whose
+    /// connection was re-established answers its first read with `MOVED`
+    /// too; the client then sends `READONLY` again and asks it once more
+    /// (see `node.rs`).
     pub(crate) async fn client_for(&self, addr: &ServerAddr) -> Result<Client<T, C>> {
         if let Some(c) = self
             .nodes
@@ -359,9 +368,15 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         {
             return Ok(c.clone());
         }
-        let config = self.node_config(addr).read_only(true);
-        let client =
-            Client::connect_with(config, self.transport.clone(), self.credentials.clone()).await?;
+        let client = Client::connect_with(
+            self.node_config(addr),
+            self.transport.clone(),
+            self.credentials.clone(),
+        )
+        .await?;
+        if self.topology().is_replica(addr) {
+            client.send(Cmd::<()>::new("READONLY")).await?;
+        }
         let client = self
             .nodes
             .lock()

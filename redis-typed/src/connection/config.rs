@@ -92,9 +92,11 @@ pub struct ConnectionConfig {
     /// listeners by default; cheap to clone, shared by clones).
     pub events: EventDispatcher,
     /// Send `READONLY` in the handshake, so that a cluster replica serves
-    /// reads on this connection, and again on every reconnected one. Only
-    /// for cluster nodes (a standalone server refuses `READONLY`); the
-    /// cluster client sets it on its node connections itself.
+    /// reads on this connection, and again on every reconnected one: for a
+    /// [`Client`](crate::Client) opened on one replica of a cluster. A
+    /// standalone server refuses `READONLY`. The cluster client does not
+    /// use it: a reconnected connection must not read from a node that was
+    /// demoted meanwhile.
     pub read_only: bool,
 }
 
