@@ -301,30 +301,6 @@ fn typed_decode(c: &mut Criterion) {
     group.finish();
 }
 
-/// CRC16/XMODEM, bitwise, with Redis's hash-tag rule. A stand-in until the
-/// cluster client (issue 7) brings the library's own table-driven version.
-fn key_slot(key: &[u8]) -> u16 {
-    let tagged = match key.iter().position(|&b| b == b'{') {
-        Some(open) => match key[open + 1..].iter().position(|&b| b == b'}') {
-            Some(len) if len > 0 => &key[open + 1..open + 1 + len],
-            _ => key,
-        },
-        None => key,
-    };
-    let mut crc: u16 = 0;
-    for &byte in tagged {
-        crc ^= u16::from(byte) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc % 16384
-}
-
 fn slot_hashing(c: &mut Criterion) {
     let keys: Vec<String> = (0..100)
         .map(|i| {
@@ -336,7 +312,7 @@ fn slot_hashing(c: &mut Criterion) {
         })
         .collect();
     for key in &keys {
-        let ours = key_slot(key.as_bytes());
+        let ours = redis_typed::cluster::hash_slot(key.as_bytes());
         assert_eq!(ours, fred::util::redis_keyslot(key.as_bytes()), "{key}");
         assert_eq!(
             redis::cluster_routing::Slot::for_key(key.as_bytes()),
@@ -345,10 +321,10 @@ fn slot_hashing(c: &mut Criterion) {
         );
     }
     let mut group = c.benchmark_group("slot_hashing (100 keys)");
-    group.bench_function("bench-local crc16 (library: pending issue 7)", |b| {
+    group.bench_function("redis-typed hash_slot", |b| {
         b.iter(|| {
             for key in &keys {
-                black_box(key_slot(black_box(key.as_bytes())));
+                black_box(redis_typed::cluster::hash_slot(black_box(key.as_bytes())));
             }
         })
     });
