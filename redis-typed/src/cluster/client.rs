@@ -27,7 +27,7 @@ use crate::pubsub::SubscriberConfig;
 use crate::resp::Value;
 use crate::transport::{DefaultTransport, Transport};
 use crate::types::FromRedisValue;
-use crate::{Client, Cmd};
+use crate::Client;
 
 /// A Redis Cluster client: cheap to clone, safe to share between tasks.
 ///
@@ -298,7 +298,7 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             None => 0,
         };
         let entry = routes.shards.get(index)?.get(node)?;
-        Some((entry.addr.clone(), entry.client.clone()))
+        Some((entry.addr.clone(), entry.client.clone(), node > 0))
     }
 
     /// The node for a command: the shard of `slot` balanced by `strategy`,
@@ -345,20 +345,19 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
         }
     }
 
-    /// The multiplexed client of `addr`, connected on first use. A node the
-    /// map lists as a replica gets `READONLY` once, right after connecting,
-    /// so it serves the reads balanced to it.
+    /// The multiplexed client of `addr`, connected on first use.
     ///
-    /// Deliberately not part of the handshake, and never sent to a node the
-    /// map lists as a primary: a connection in `READONLY` mode to a node that
-    /// has meanwhile been demoted answers reads for its new primary's slots
-    /// from its own dataset instead of redirecting. After a hard failover the
-    /// old primary restarts empty and resyncs as a replica; a client whose
-    /// map still names it primary would read missing keys from it. Without
-    /// `READONLY` it answers `MOVED`, and the client follows. A replica whose
-    /// connection was re-established answers its first read with `MOVED`
-    /// too; the client then sends `READONLY` again and asks it once more
-    /// (see `node.rs`).
+    /// No connection starts in `READONLY` mode: a connection in that mode to
+    /// a node that has meanwhile been demoted answers reads for its new
+    /// primary's slots from its own dataset instead of redirecting. After a
+    /// hard failover the old primary restarts empty and resyncs as a
+    /// replica; a primary read routed to it by a map not yet refreshed would
+    /// read missing keys (the chaos soak caught exactly that). Without
+    /// `READONLY` it answers `MOVED` and the client follows. A read the
+    /// strategy sends to a replica gets `MOVED` once on a fresh connection;
+    /// the client then sends `READONLY` on that connection and asks the same
+    /// replica again (`node.rs`), so only connections that really serve
+    /// replica reads are in that mode.
     pub(crate) async fn client_for(&self, addr: &ServerAddr) -> Result<Client<T, C>> {
         if let Some(c) = self
             .nodes
@@ -374,9 +373,6 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             self.credentials.clone(),
         )
         .await?;
-        if self.topology().is_replica(addr) {
-            client.send(Cmd::<()>::new("READONLY")).await?;
-        }
         let client = self
             .nodes
             .lock()
@@ -576,7 +572,9 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
 }
 
 /// A routed node: its address, and its client when it is connected.
-pub(crate) type Routed<T, C> = (Arc<ServerAddr>, Option<Client<T, C>>);
+/// A routed command's node, its client when connected, and whether the
+/// strategy picked one of the shard's replicas (not its primary).
+pub(crate) type Routed<T, C> = (Arc<ServerAddr>, Option<Client<T, C>>, bool);
 
 /// One node of a [`Routes`] table.
 struct NodeRoute<T: Transport, C: CredentialProvider> {

@@ -79,9 +79,11 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             // The routed case takes the node's client from the routes
             // table; redirections, and nodes not connected yet, go through
             // `client_for`.
-            let (addr, routed) = match (&asking, again.take()) {
-                (Some(a), _) => (a.clone(), None),
-                (None, Some(a)) => (a, None),
+            // `to_replica`: the strategy chose one of the shard's replicas
+            // (in the map this attempt was routed with).
+            let (addr, routed, to_replica) = match (&asking, again.take()) {
+                (Some(a), _) => (a.clone(), None, false),
+                (None, Some(a)) => (a, None, true),
                 (None, None) => match self.route(slot, read_only, strategy) {
                     Some(r) => r,
                     None => {
@@ -139,10 +141,18 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
                     slot: s,
                     addr: target,
                 }) => {
-                    // A replica whose connection was re-established lost
-                    // READONLY and now redirects reads to its primary:
-                    // restore it once and ask the replica again.
-                    if read_only && !readonly_resent && self.is_replica_of(&addr, s, &target) {
+                    // A replica picked for a read, on a connection without
+                    // READONLY (fresh or re-established), redirects to its
+                    // primary: send READONLY once and ask the replica again.
+                    // Only when a replica was picked: a read meant for the
+                    // primary that reached a node demoted since (the map
+                    // was older than the reply) must follow the MOVED, or a
+                    // replica still resyncing would serve it.
+                    if read_only
+                        && to_replica
+                        && !readonly_resent
+                        && self.is_replica_of(&addr, s, &target)
+                    {
                         readonly_resent = true;
                         let _ = client.send(Cmd::<()>::new("READONLY")).await;
                         again = Some(addr);
