@@ -302,32 +302,16 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     }
 
     /// The node for a command: the shard of `slot` balanced by `strategy`,
-    /// or a random primary for a keyless command.
+    /// or a random primary for a keyless command ([`route`](Self::route)'s
+    /// choice, without the client).
     pub(crate) fn pick(
         &self,
         slot: Option<u16>,
         read_only: bool,
         strategy: LoadBalancingStrategy,
     ) -> Option<ServerAddr> {
-        let topology = self.topology();
-        match slot {
-            Some(slot) => {
-                let (index, shard) = topology.indexed_shard_for(slot)?;
-                let turn = &self.turns[index % self.turns.len()];
-                Some(strategy.pick(shard, read_only, turn).clone())
-            }
-            None => {
-                let shards = topology.shards();
-                if shards.is_empty() {
-                    return None;
-                }
-                Some(
-                    shards[rand::rng().random_range(0..shards.len())]
-                        .primary
-                        .clone(),
-                )
-            }
-        }
+        self.route(slot, read_only, strategy)
+            .map(|(addr, _, _)| (*addr).clone())
     }
 
     /// True when `addr` is a replica of the shard of `slot` whose primary is
@@ -571,7 +555,6 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
     }
 }
 
-/// A routed node: its address, and its client when it is connected.
 /// A routed command's node, its client when connected, and whether the
 /// strategy picked one of the shard's replicas (not its primary).
 pub(crate) type Routed<T, C> = (Arc<ServerAddr>, Option<Client<T, C>>, bool);

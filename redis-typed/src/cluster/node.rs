@@ -78,9 +78,8 @@ impl<T: Transport, C: CredentialProvider> Inner<T, C> {
             let asking = ask.take();
             // The routed case takes the node's client from the routes
             // table; redirections, and nodes not connected yet, go through
-            // `client_for`.
-            // `to_replica`: the strategy chose one of the shard's replicas
-            // (in the map this attempt was routed with).
+            // `client_for`. `to_replica`: the strategy chose one of the
+            // shard's replicas (in the map this attempt was routed with).
             let (addr, routed, to_replica) = match (&asking, again.take()) {
                 (Some(a), _) => (a.clone(), None, false),
                 (None, Some(a)) => (a, None, true),

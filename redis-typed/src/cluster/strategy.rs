@@ -4,9 +4,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand::Rng;
 
-use super::topology::Shard;
-use crate::connection::ServerAddr;
-
 /// Where read-only commands go within their shard. Writes always go to the
 /// primary; only commands whose [`read_only`](crate::Command::read_only) is
 /// true are balanced.
@@ -66,22 +63,9 @@ impl LoadBalancingStrategy {
     ];
 
     /// Picks the node for a command (`read_only` says whether it may be
-    /// balanced); `turn` is the client's round-robin counter.
-    pub(crate) fn pick<'a>(
-        self,
-        shard: &'a Shard,
-        read_only: bool,
-        turn: &AtomicUsize,
-    ) -> &'a ServerAddr {
-        match self.pick_index(shard.replicas.len(), read_only, turn) {
-            0 => &shard.primary,
-            i => &shard.replicas[i - 1],
-        }
-    }
-
-    /// [`pick`](Self::pick) as a position in the shard's node list: `0` for
-    /// the primary, `i` for replica `i - 1`, given the shard's number of
-    /// `replicas`.
+    /// balanced; `turn` is the shard's round-robin counter), as a position
+    /// in the shard's node list: `0` for the primary, `i` for replica
+    /// `i - 1`, given the shard's number of `replicas`.
     pub(crate) fn pick_index(self, replicas: usize, read_only: bool, turn: &AtomicUsize) -> usize {
         if !read_only || self == Self::PrimaryOnly {
             return 0;
