@@ -308,39 +308,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
         };
         loop {
             let now = Instant::now();
-            let mut next = None;
-            for f in self.in_flight.iter_mut().filter(|f| f.tx.is_some()) {
-                match f.deadline {
-                    Some(d) if d <= now => {
-                        if let Some(tx) = f.tx.take() {
-                            tx.send(Err(Error::Timeout(limit)));
-                        }
-                    }
-                    d => {
-                        next = d;
-                        break;
-                    }
-                }
-            }
+            let mut next = expire_due(self.in_flight.iter_mut(), now, limit);
             if !self.write_buf.is_empty() || self.flush_needed {
                 self.stamp_queued(cx, now + limit);
             }
             if next.is_none() {
                 // Requests still queued (the socket may be full).
-                let mut state = self.shared.lock();
-                for p in state.queued.iter_mut().filter(|p| p.tx.is_some()) {
-                    match p.deadline {
-                        Some(d) if d <= now => {
-                            if let Some(tx) = p.tx.take() {
-                                tx.send(Err(Error::Timeout(limit)));
-                            }
-                        }
-                        d => {
-                            next = d;
-                            break;
-                        }
-                    }
-                }
+                next = expire_due(self.shared.lock().queued.iter_mut(), now, limit);
             }
             let Some(next) = next else {
                 self.timer = None;
@@ -388,4 +362,26 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
         self.fail_in_flight(Some(error), &reason);
         Stopped::Failed
     }
+}
+
+/// Answers the waiting callers among `requests` (oldest first) whose
+/// deadline passed by `now` with `Error::Timeout(limit)`, and returns the
+/// first deadline still ahead (`None` when every waiting caller was
+/// answered, or the first one is not stamped yet).
+fn expire_due<'a>(
+    requests: impl Iterator<Item = &'a mut Pending>,
+    now: Instant,
+    limit: std::time::Duration,
+) -> Option<Instant> {
+    for p in requests.filter(|p| p.tx.is_some()) {
+        match p.deadline {
+            Some(d) if d <= now => {
+                if let Some(tx) = p.tx.take() {
+                    tx.send(Err(Error::Timeout(limit)));
+                }
+            }
+            d => return d,
+        }
+    }
+    None
 }
