@@ -234,6 +234,85 @@ proptest! {
     }
 }
 
+/// The replies read from `data` (fed in pieces cut at `splits`) as `T`,
+/// each as its `Debug` text or its error's: through `decode_next` (which
+/// reads arrays of scalars straight from the bytes) when `direct`, through
+/// `Value` and `FromRedisValue` otherwise. Stops at the first protocol
+/// error (the decoder is then poisoned).
+fn typed_outcomes<T: redis_typed::FromRedisValue + std::fmt::Debug>(
+    limits: DecoderLimits,
+    data: &[u8],
+    splits: &[usize],
+    direct: bool,
+) -> Vec<String> {
+    let mut cuts: Vec<usize> = splits.iter().map(|s| s % (data.len() + 1)).collect();
+    cuts.push(data.len());
+    cuts.sort_unstable();
+    let mut decoder = Decoder::with_limits(limits);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for cut in cuts {
+        buf.extend_from_slice(&data[from..cut]);
+        from = cut;
+        loop {
+            let next: redis_typed::Result<Option<T>> = if direct {
+                redis_typed::types::decode_next(&mut decoder, &mut buf)
+            } else {
+                match decoder.decode(&mut buf) {
+                    Err(e) => Err(e.into()),
+                    Ok(None) => Ok(None),
+                    Ok(Some(v)) => redis_typed::client::decode_reply::<T>(v).map(Some),
+                }
+            };
+            match next {
+                Ok(None) => break,
+                Ok(Some(t)) => out.push(format!("{t:?}")),
+                Err(e) => {
+                    let fatal = matches!(e, redis_typed::Error::Protocol(_));
+                    out.push(format!("error: {e}"));
+                    if fatal {
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Arrays of scalars read straight into `Vec`s give exactly what going
+    /// through `Value` gives, however the bytes arrive, whatever the limits.
+    #[test]
+    fn direct_typed_decoding_agrees_with_value_decoding(
+        data in resp_pieces(),
+        splits in proptest::collection::vec(0usize..512, 0..12),
+        limits in limits_strategy(),
+    ) {
+        use bytes::Bytes;
+        use redis_typed::resp::Value;
+        prop_assert_eq!(
+            typed_outcomes::<Vec<Option<Bytes>>>(limits, &data, &splits, true),
+            typed_outcomes::<Vec<Option<Bytes>>>(limits, &data, &splits, false)
+        );
+        prop_assert_eq!(
+            typed_outcomes::<Vec<i64>>(limits, &data, &splits, true),
+            typed_outcomes::<Vec<i64>>(limits, &data, &splits, false)
+        );
+        prop_assert_eq!(
+            typed_outcomes::<Vec<Value>>(limits, &data, &splits, true),
+            typed_outcomes::<Vec<Value>>(limits, &data, &splits, false)
+        );
+        prop_assert_eq!(
+            typed_outcomes::<Vec<String>>(limits, &data, &[], true),
+            typed_outcomes::<Vec<String>>(limits, &data, &[], false)
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Memory bounds and limits, on the worst declarations.
 

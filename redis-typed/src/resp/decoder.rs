@@ -278,6 +278,9 @@ pub struct Decoder {
     scan_from: usize,
     /// The error that poisoned the decoder, if any.
     poisoned: Option<ProtocolError>,
+    /// Scratch for [`Decoder::decode_leaf_array`]: the leaves found by its
+    /// scan, kept to reuse the allocation (bounded by its element cap).
+    pub(super) leaves: Vec<Leaf>,
     /// Deterministic work counter for the linearity tests: bytes examined
     /// plus one per call.
     #[cfg(test)]
@@ -308,6 +311,15 @@ impl Decoder {
     /// while the buffer still holds bytes) ended in the middle of a reply.
     pub fn is_mid_frame(&self) -> bool {
         !self.stack.is_empty() || self.pending_blob.is_some()
+    }
+
+    /// True when nothing of a frame has been consumed or examined: the next
+    /// frame starts at the front of the buffer.
+    pub(super) fn is_idle(&self) -> bool {
+        self.poisoned.is_none()
+            && self.stack.is_empty()
+            && self.pending_blob.is_none()
+            && self.scan_from == 0
     }
 
     /// True when an earlier error poisoned the decoder.
@@ -420,7 +432,14 @@ impl Decoder {
             {
                 self.work += 1;
             }
-            return Some(leaf.into_value_owned(buf.split_to(end).freeze()));
+            return Some(match leaf {
+                Leaf::Bulk { .. } => leaf.into_value_owned(buf.split_to(end).freeze()),
+                // Nothing to keep from the buffer.
+                _ => {
+                    buf.advance(end);
+                    leaf.into_value_owned(bytes::Bytes::new())
+                }
+            });
         };
         let Frame::Seq {
             items, remaining, ..
@@ -759,9 +778,11 @@ impl Decoder {
 
 /// A leaf found by the fast path's scan, before its bytes are split off.
 #[derive(Debug, Clone, Copy)]
-enum Leaf {
+pub(super) enum Leaf {
     /// `:n`.
     Integer(i64),
+    /// `$-1` or `_`.
+    Nil,
     /// `$len`: the payload's position in the scanned bytes.
     Bulk { start: usize, len: usize },
 }
@@ -769,7 +790,7 @@ enum Leaf {
 impl Leaf {
     /// The same leaf, for bytes scanned `by` bytes further into the chunk.
     #[inline]
-    fn offset(self, by: usize) -> Leaf {
+    pub(super) fn offset(self, by: usize) -> Leaf {
         match self {
             Leaf::Bulk { start, len } => Leaf::Bulk {
                 start: start + by,
@@ -785,6 +806,7 @@ impl Leaf {
     fn into_value_owned(self, mut chunk: bytes::Bytes) -> Value {
         match self {
             Leaf::Integer(n) => Value::Integer(n),
+            Leaf::Nil => Value::Nil,
             Leaf::Bulk { start, len } => {
                 chunk.advance(start);
                 chunk.truncate(len);
@@ -795,25 +817,31 @@ impl Leaf {
 
     /// The value, its payload sliced out of `chunk` (the scanned bytes).
     #[inline]
-    fn into_value(self, chunk: &bytes::Bytes) -> Value {
+    pub(super) fn into_value(self, chunk: &bytes::Bytes) -> Value {
         match self {
             Leaf::Integer(n) => Value::Integer(n),
+            Leaf::Nil => Value::Nil,
             Leaf::Bulk { start, len } => Value::BulkString(chunk.slice(start..start + len)),
         }
     }
 }
 
-/// Scans one complete `$` bulk string or `:` integer at the front of
-/// `bytes`: the leaf and its encoded length. `None` when the element is
-/// anything else, incomplete, malformed or over a limit: the general path
-/// then handles (and reports) it, so both paths always agree.
+/// Scans one complete `$` bulk string, `:` integer or null (`$-1`, `_`) at
+/// the front of `bytes`: the leaf and its encoded length. `None` when the
+/// element is anything else, incomplete, malformed or over a limit: the
+/// general path then handles (and reports) it, so both paths always agree.
 #[inline]
-fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
+pub(super) fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     /// Longest number accepted on the fast path (longer ones take the
     /// general path): keeps the arithmetic far from overflow.
     const MAX_DIGITS: usize = 18;
     let (&ty, rest) = bytes.split_first()?;
     let neg = match ty {
+        b'$' if rest.first() == Some(&b'-') => {
+            let ok = rest.get(..4)? == b"-1\r\n" && limits.max_line_len >= 2;
+            return ok.then_some((Leaf::Nil, 5));
+        }
+        b'_' => return (rest.get(..2)? == b"\r\n").then_some((Leaf::Nil, 3)),
         b'$' => false,
         b':' => rest.first() == Some(&b'-'),
         _ => return None,

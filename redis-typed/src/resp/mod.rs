@@ -9,6 +9,7 @@
 mod decoder;
 mod encoder;
 mod error;
+mod leaf_array;
 mod value;
 mod writer;
 

@@ -1200,3 +1200,106 @@ proptest! {
         prop_assert_eq!(format!("{whole:?}"), format!("{bytewise:?}"));
     }
 }
+
+// ------------------------------------------------- arrays of scalars, direct
+
+/// `decode_leaf_array` with the identity conversion: the elements, and how
+/// many bytes it consumed (`None`: declined, and then nothing consumed).
+fn leaf_array(decoder: &mut Decoder, wire: &[u8]) -> (Option<Vec<Value>>, usize) {
+    let mut buf = BytesMut::from(wire);
+    let got = decoder
+        .decode_leaf_array(&mut buf, Ok::<Value, ()>)
+        .map(|r| r.expect("identity conversion"));
+    (got, wire.len() - buf.len())
+}
+
+#[test]
+fn leaf_arrays_are_read_directly_and_agree_with_decode() {
+    let frames: [&[u8]; 5] = [
+        b"*3\r\n$1\r\na\r\n:-7\r\n$-1\r\n",
+        b"~2\r\n_\r\n$0\r\n\r\n",
+        b"*1\r\n:123456789012345678\r\n",
+        b"*2\r\n$5\r\nhello\r\n$5\r\nworld\r\n+OK\r\n",
+        b"*0004\r\n:1\r\n:2\r\n:3\r\n:4\r\n",
+    ];
+    for wire in frames {
+        let (direct, used) = leaf_array(&mut Decoder::new(), wire);
+        let mut buf = BytesMut::from(wire);
+        let general = Decoder::new().decode(&mut buf).unwrap().unwrap();
+        let items = match general {
+            Value::Array(items) | Value::Set(items) => items,
+            other => panic!("not a sequence: {other:?}"),
+        };
+        assert_eq!(direct.as_ref(), Some(&items), "{wire:?}");
+        assert_eq!(used, wire.len() - buf.len(), "{wire:?}");
+    }
+}
+
+#[test]
+fn leaf_arrays_decline_what_is_not_theirs_and_consume_nothing() {
+    let big = {
+        let mut w = b"*4097\r\n".to_vec();
+        for _ in 0..4097 {
+            w.extend_from_slice(b":1\r\n");
+        }
+        w
+    };
+    let declined: [&[u8]; 10] = [
+        b"*2\r\n$1\r\na\r\n",             // incomplete
+        b"*2\r\n$1\r\na\r\n*1\r\n:1\r\n", // nested
+        b"*1\r\n+OK\r\n",                 // not a leaf it reads
+        b"*1\r\n$2\r\nabc\r\n",           // malformed
+        b"*0\r\n",                        // empty: the general path's
+        b"*-1\r\n",                       // null array
+        b"%1\r\n:1\r\n:2\r\n",            // a map
+        b"$1\r\na\r\n",                   // not an aggregate
+        b"*1\r\n$-2\r\n",                 // bad null
+        &big,                             // over the direct cap
+    ];
+    for wire in declined {
+        let (direct, used) = leaf_array(&mut Decoder::new(), wire);
+        assert_eq!(
+            (direct, used),
+            (None, 0),
+            "{:?}",
+            &wire[..wire.len().min(24)]
+        );
+    }
+    // Over a limit: declined, and the general path reports it.
+    let limits = DecoderLimits {
+        max_bulk_len: 2,
+        ..DecoderLimits::default()
+    };
+    let wire = b"*1\r\n$3\r\nabc\r\n";
+    assert_eq!(
+        leaf_array(&mut Decoder::with_limits(limits), wire),
+        (None, 0)
+    );
+    let err = Decoder::with_limits(limits).decode(&mut BytesMut::from(&wire[..]));
+    assert!(err.is_err());
+    // Mid-frame: declined until the general path finishes the frame.
+    let mut decoder = Decoder::new();
+    let mut buf = BytesMut::from(&b"*2\r\n:1\r\n"[..]);
+    assert_eq!(decoder.decode(&mut buf).unwrap(), None);
+    buf.extend_from_slice(b":2\r\n");
+    assert!(decoder
+        .decode_leaf_array(&mut buf, Ok::<Value, ()>)
+        .is_none());
+    assert_eq!(
+        decoder.decode(&mut buf).unwrap(),
+        Some(Value::Array(vec![Value::Integer(1), Value::Integer(2)]))
+    );
+}
+
+#[test]
+fn a_failed_element_conversion_consumes_the_whole_frame() {
+    let mut decoder = Decoder::new();
+    let mut buf = BytesMut::from(&b"*3\r\n:1\r\n$-1\r\n:3\r\n:9\r\n"[..]);
+    let got = decoder.decode_leaf_array(&mut buf, |v| match v {
+        Value::Integer(n) => Ok(n),
+        other => Err(format!("{other:?}")),
+    });
+    assert_eq!(got, Some(Err("Nil".to_string())));
+    assert_eq!(&buf[..], b":9\r\n");
+    assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(9)));
+}

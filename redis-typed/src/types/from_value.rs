@@ -18,7 +18,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::{unexpected, FromRedisValue};
 use crate::error::{Error, Result};
-use crate::resp::Value;
+use crate::resp::{Decoder, Value};
 
 // ----------------------------------------------------------------- helpers
 
@@ -191,6 +191,8 @@ pub(crate) fn into_pairs<T>(value: Value) -> Result<Pairs> {
 // ------------------------------------------------------------ Value and ()
 
 impl FromRedisValue for Value {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// The reply itself, unchanged (error replies and attributes included).
     #[inline]
     fn from_redis_value(value: Value) -> Result<Self> {
@@ -212,6 +214,8 @@ impl FromRedisValue for () {
 // -------------------------------------------------------------------- bool
 
 impl FromRedisValue for bool {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// Integer `0`/`1`, RESP3 boolean, `+OK` (true), nil (false), or the
     /// text `"1"`/`"0"`.
     fn from_redis_value(value: Value) -> Result<Self> {
@@ -237,6 +241,7 @@ impl FromRedisValue for bool {
 macro_rules! integer {
     ($($t:ty),*) => {$(
         impl FromRedisValue for $t {
+            const SCALAR_ELEMENTS: bool = true;
             /// An integer reply (range-checked), decimal text, an integral
             /// double, a big number in range, or a RESP3 boolean (0/1).
             fn from_redis_value(value: Value) -> Result<Self> {
@@ -257,6 +262,8 @@ macro_rules! integer {
 integer!(i8, i16, i32, i64, i128, isize, u16, u32, u64, usize);
 
 impl FromRedisValue for u128 {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// An integer reply (range-checked), decimal text, an integral double,
     /// a big number in range, or a RESP3 boolean (0/1).
     fn from_redis_value(value: Value) -> Result<Self> {
@@ -309,6 +316,7 @@ impl FromRedisValue for u8 {
 macro_rules! float {
     ($($t:ty),*) => {$(
         impl FromRedisValue for $t {
+            const SCALAR_ELEMENTS: bool = true;
             /// A RESP3 double, an integer, or decimal text (`inf`, `-inf`,
             /// `+inf` and `nan` included).
             fn from_redis_value(value: Value) -> Result<Self> {
@@ -330,6 +338,8 @@ float!(f32, f64);
 // --------------------------------------------------------- strings / bytes
 
 impl FromRedisValue for String {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// A bulk, simple or verbatim string (valid UTF-8), a big number, or an
     /// integer / double / boolean formatted as text.
     #[inline]
@@ -365,6 +375,8 @@ fn string_from_other(value: Value) -> Result<String> {
 }
 
 impl FromRedisValue for Bytes {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// The payload of a bulk, simple or verbatim string or a big number,
     /// without copying; an integer or double as its text.
     #[inline]
@@ -390,6 +402,8 @@ fn bytes_from_other(value: Value) -> Result<Bytes> {
 }
 
 impl FromRedisValue for BytesMut {
+    const SCALAR_ELEMENTS: bool = true;
+
     /// As [`Bytes`], copied into a mutable buffer.
     fn from_redis_value(value: Value) -> Result<Self> {
         match Bytes::from_redis_value(value) {
@@ -403,6 +417,8 @@ impl FromRedisValue for BytesMut {
 // ---------------------------------------------------------------- wrappers
 
 impl<T: FromRedisValue> FromRedisValue for Option<T> {
+    const SCALAR_ELEMENTS: bool = T::SCALAR_ELEMENTS;
+
     /// Nil is `None`; anything else is `Some(T)`.
     #[inline]
     fn from_redis_value(value: Value) -> Result<Self> {
@@ -446,6 +462,17 @@ impl<T: FromRedisValue> FromRedisValue for Vec<T> {
     #[inline]
     fn from_redis_value(value: Value) -> Result<Self> {
         T::from_redis_value_vec(value)
+    }
+
+    /// An array of scalars straight from the frame when `T` reads scalars
+    /// element by element (`Bytes`, `String`, numbers, `Option`s of them).
+    #[inline]
+    fn from_frame(decoder: &mut Decoder, buf: &mut BytesMut) -> Option<Result<Self>> {
+        if T::SCALAR_ELEMENTS {
+            decoder.decode_leaf_array(buf, T::from_redis_value)
+        } else {
+            None
+        }
     }
 }
 

@@ -35,6 +35,7 @@
 //! # Ok::<(), redis_typed::Error>(())
 //! ```
 
+mod decode_next;
 mod from_value;
 mod key;
 mod single;
@@ -42,12 +43,14 @@ mod single;
 mod tests;
 mod to_args;
 
+pub use decode_next::decode_next;
 pub(crate) use from_value::into_pairs;
 pub use key::RedisKey;
 pub use single::SingleArg;
 
 use crate::error::{Error, Result};
-use crate::resp::{ArgWriter, Value};
+use crate::resp::{ArgWriter, Decoder, Value};
+use bytes::BytesMut;
 
 /// A value that writes itself as one or more command arguments.
 ///
@@ -98,6 +101,25 @@ pub trait FromRedisValue: Sized {
     #[doc(hidden)]
     fn from_redis_value_vec(value: Value) -> Result<Vec<Self>> {
         from_value::decode_vec(value)
+    }
+
+    /// True when a `Vec<Self>` decodes an array element by element with
+    /// [`FromRedisValue::from_redis_value`] and `Self` reads scalars (bulk
+    /// strings, integers, nulls): such a vector is read straight from the
+    /// reply's bytes, without a `Vec<Value>` in between (see
+    /// [`Decoder::decode_leaf_array`](crate::resp::Decoder::decode_leaf_array)).
+    #[doc(hidden)]
+    const SCALAR_ELEMENTS: bool = false;
+
+    /// Reads the reply at the front of `buf` straight into `Self`, without
+    /// building a [`Value`], when `Self` and the frame allow it; `None`
+    /// (nothing consumed) otherwise. `Vec<T>` overrides it; callers use
+    /// [`decode_next`].
+    #[doc(hidden)]
+    #[inline]
+    fn from_frame(decoder: &mut Decoder, buf: &mut BytesMut) -> Option<Result<Self>> {
+        let _ = (decoder, buf);
+        None
     }
 }
 

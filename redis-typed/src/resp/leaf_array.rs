@@ -1,0 +1,116 @@
+//! Reading an array of scalars straight into the caller's type.
+//!
+//! Most multi-element replies (`MGET`, `LRANGE`, `SMEMBERS`, `HVALS`,
+//! `ZRANGE` without scores...) are one array of bulk strings, integers and
+//! nulls. [`Decoder::decode_leaf_array`] reads such a frame without building
+//! a `Vec<Value>`: it scans the whole frame, splits its bytes off the buffer
+//! once, and hands each element (a leaf [`Value`], built and consumed in
+//! place) to a conversion that writes the caller's vector directly.
+//! `Vec<T>`'s [`FromRedisValue`](crate::FromRedisValue) uses it through
+//! [`decode_next`](crate::types::decode_next).
+//!
+//! Anything else (the decoder in the middle of a frame, another type, a
+//! frame not fully buffered, a nested element, a malformed byte, a limit
+//! exceeded) is left untouched for [`Decoder::decode`], which reports what
+//! is wrong: both paths agree on every input.
+
+use bytes::BytesMut;
+
+use super::decoder::{scan_leaf, Decoder};
+use super::Value;
+
+/// Arrays longer than this take the general path: it bounds the scratch
+/// space the scan keeps (24 bytes per element) and the bytes rescanned when
+/// a long frame turns out to be incomplete.
+const MAX_DIRECT_ELEMENTS: usize = 4096;
+
+impl Decoder {
+    /// Reads a complete array (`*N`) or RESP3 set (`~N`) of bulk strings,
+    /// integers and nulls at the front of `buf` into a `Vec<T>`, converting
+    /// each element with `each` as it goes. No `Vec<Value>` is built: with a
+    /// conversion such as `Bytes::from_redis_value` each element is one
+    /// zero-copy slice of the frame.
+    ///
+    /// Returns `None`, consuming nothing, when the frame is not such a
+    /// complete array or the decoder is mid-frame or poisoned: decode it
+    /// with [`Decoder::decode`]. When `each` fails, the whole frame has been
+    /// consumed (the stream stays in step) and its error is returned.
+    ///
+    /// ```
+    /// use bytes::{Bytes, BytesMut};
+    /// use redis_typed::resp::{Decoder, Value};
+    /// use redis_typed::FromRedisValue;
+    ///
+    /// let mut buf = BytesMut::from(&b"*2\r\n$1\r\na\r\n$-1\r\n"[..]);
+    /// let mut decoder = Decoder::new();
+    /// let items = decoder
+    ///     .decode_leaf_array(&mut buf, Option::<Bytes>::from_redis_value)
+    ///     .expect("a complete array of scalars")?;
+    /// assert_eq!(items, vec![Some(Bytes::from("a")), None]);
+    /// assert!(buf.is_empty());
+    /// # Ok::<(), redis_typed::Error>(())
+    /// ```
+    pub fn decode_leaf_array<T, E>(
+        &mut self,
+        buf: &mut BytesMut,
+        mut each: impl FnMut(Value) -> Result<T, E>,
+    ) -> Option<Result<Vec<T>, E>> {
+        if !self.is_idle() || self.limits().max_depth == 0 {
+            return None;
+        }
+        let (&ty, _) = buf.split_first()?;
+        if ty != b'*' && ty != b'~' {
+            return None;
+        }
+        // The element count: at most 4 digits (MAX_DIRECT_ELEMENTS), then
+        // `\r\n`; anything longer or odd is the general path's.
+        let mut i = 1;
+        let mut n = 0usize;
+        loop {
+            let d = buf.get(i)?.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            n = n * 10 + usize::from(d);
+            i += 1;
+            if i > 5 {
+                return None;
+            }
+        }
+        if i == 1 || buf.get(i..i + 2)? != b"\r\n" {
+            return None;
+        }
+        let limits = self.limits();
+        if n == 0 || n > MAX_DIRECT_ELEMENTS || n > limits.max_aggregate_len {
+            return None;
+        }
+        let mut end = i + 2;
+        let mut leaves = std::mem::take(&mut self.leaves);
+        leaves.clear();
+        for _ in 0..n {
+            let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
+                self.leaves = leaves;
+                return None;
+            };
+            leaves.push(leaf.offset(end));
+            end += len;
+        }
+        let chunk = buf.split_to(end).freeze();
+        let mut out = Vec::with_capacity(n);
+        let mut failed = None;
+        for leaf in &leaves {
+            match each(leaf.into_value(&chunk)) {
+                Ok(item) => out.push(item),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        self.leaves = leaves;
+        Some(match failed {
+            None => Ok(out),
+            Some(e) => Err(e),
+        })
+    }
+}
