@@ -19,12 +19,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use tokio::sync::Notify;
 
 use super::reply::reply_slot;
 pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use crate::error::{Error, Result};
+use crate::pubsub::{Router, SubKind};
 use crate::resp::Value;
 
 /// The replies to one request: one command, or a pipeline of several.
@@ -43,13 +44,28 @@ impl Reply {
     }
 }
 
+/// What a RESP3 `(P|S)(UN)SUBSCRIBE` is answered by: no regular reply,
+/// but one confirmation push of its own kind per channel
+/// (`>3 subscribe <channel> <count>`), or one regular error reply when the
+/// server refuses the whole command (`-NOPERM` from an ACL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Confirm {
+    pub kind: SubKind,
+    pub subscribe: bool,
+}
+
 /// A request whose bytes are queued and whose replies are awaited.
 #[derive(Debug)]
 pub(crate) struct Pending {
     /// `None` once the caller was answered early (timed out): the reply
     /// will still be read, and discarded.
     pub tx: Option<ReplySender>,
+    /// Replies expected (confirmations, for a subscription request).
     pub expected: usize,
+    /// `Some` for a subscription request: answered by `expected` pushes of
+    /// this kind (delivered as `Reply::Many` of the confirmed channels) or
+    /// by one error reply.
+    pub confirms: Option<Confirm>,
     /// When the caller stops waiting. Callers never read the clock: the
     /// driver stamps a whole batch with one reading when it takes it (or,
     /// while the socket cannot take more, when it first sees the request
@@ -81,6 +97,38 @@ pub(crate) struct State {
     pub abort: Option<String>,
 }
 
+impl State {
+    /// Puts subscription requests in front of everything queued: a new
+    /// connection subscribes again to what is still held before it serves
+    /// the requests that waited for it. Called before the connection is
+    /// handed to its driver.
+    pub(crate) fn requeue_first(
+        &mut self,
+        requests: Vec<(Confirm, Vec<Bytes>)>,
+    ) -> Vec<ReplyReceiver> {
+        let mut out = BytesMut::with_capacity(self.out.len() + 64);
+        let mut receivers = Vec::with_capacity(requests.len());
+        let mut pending = Vec::with_capacity(requests.len());
+        for (confirm, channels) in requests {
+            let (tx, rx) = reply_slot();
+            confirm.kind.encode(&mut out, confirm.subscribe, &channels);
+            pending.push(Pending {
+                tx: Some(tx),
+                expected: channels.len(),
+                confirms: Some(confirm),
+                deadline: None,
+            });
+            receivers.push(rx);
+        }
+        out.extend_from_slice(&self.out);
+        self.out = out;
+        for p in pending.into_iter().rev() {
+            self.queued.push_front(p);
+        }
+        receivers
+    }
+}
+
 /// Shared between every clone of a client, its supervisor and its driver.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -91,6 +139,8 @@ pub(crate) struct Shared {
     /// Wakes the supervisor when a request arrives while disconnected, or
     /// when the client is closed.
     pub demand: Notify,
+    /// The shared subscriptions, fed by the driver from push frames.
+    pub router: Router,
 }
 
 impl Shared {
@@ -105,6 +155,7 @@ impl Shared {
                 abort: None,
             }),
             demand: Notify::new(),
+            router: Router::default(),
         })
     }
 
@@ -142,6 +193,7 @@ impl Shared {
         state.queued.push_back(Pending {
             tx: Some(tx),
             expected,
+            confirms: None,
             deadline: None,
         });
         drop(state);
@@ -149,6 +201,48 @@ impl Shared {
             waker.wake();
         }
         Ok(rx)
+    }
+
+    /// Queues `(P|S)(UN)SUBSCRIBE channels` (RESP3 only: the driver matches
+    /// its confirmation pushes). `channels` must not be empty. With
+    /// `connect == false` nothing is queued while there is no connection
+    /// (an unsubscribe needs none: a new connection subscribes only what is
+    /// still held) and `None` is returned.
+    pub(crate) fn enqueue_sub(
+        &self,
+        confirm: Confirm,
+        channels: &[Bytes],
+        connect: bool,
+    ) -> Result<Option<ReplyReceiver>> {
+        debug_assert!(!channels.is_empty(), "no channel to confirm");
+        let (tx, rx) = reply_slot();
+        let mut state = self.lock();
+        let wake = match state.status {
+            Status::Closed if !connect => return Ok(None),
+            Status::Closed => return Err(Error::ConnectionClosed("client was closed".into())),
+            Status::Connected => state.driver.take(),
+            Status::Connecting => None,
+            Status::Disconnected if !connect => return Ok(None),
+            Status::Disconnected => {
+                state.status = Status::Connecting;
+                self.demand.notify_one();
+                None
+            }
+        };
+        confirm
+            .kind
+            .encode(&mut state.out, confirm.subscribe, channels);
+        state.queued.push_back(Pending {
+            tx: Some(tx),
+            expected: channels.len(),
+            confirms: Some(confirm),
+            deadline: None,
+        });
+        drop(state);
+        if let Some(waker) = wake {
+            waker.wake();
+        }
+        Ok(Some(rx))
     }
 
     /// Fails every queued (not yet written) request with `error` and, in
@@ -172,6 +266,7 @@ impl Shared {
 
     /// Marks the client closed and wakes its driver and supervisor.
     pub(crate) fn close(&self) {
+        self.router.close();
         let mut state = self.lock();
         state.status = Status::Closed;
         let waker = state.driver.take();

@@ -76,14 +76,19 @@
 //! per shard channel, so it never crosses slots.
 
 mod config;
+mod inbox;
 mod message;
+mod router;
 mod subscriber;
+mod subscription;
 mod task;
 
 pub use config::SubscriberConfig;
 pub use message::Message;
 pub use subscriber::Subscriber;
+pub use subscription::{Subscription, SubscriptionBuilder};
 
-pub(crate) use message::{RawMessage, SubKind};
+pub(crate) use message::{Frame, RawMessage, SubKind};
+pub(crate) use router::{Router, Routes};
 pub(crate) use subscriber::request_channels;
 pub(crate) use task::{gone, Handle, Notice};
