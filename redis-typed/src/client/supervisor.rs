@@ -145,7 +145,14 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                         Error::Timeout(d) => Error::Timeout(*d),
                         _ => Error::ConnectionClosed(format!("reconnect failed: {reason}")),
                     };
-                    self.shared.fail_queued(connect_error, Status::Disconnected);
+                    // Live subscriptions are demand enough: keep trying.
+                    let routes = self.shared.router.lock();
+                    let then = match routes.is_empty() {
+                        true => Status::Disconnected,
+                        false => Status::Connecting,
+                    };
+                    self.shared.fail_queued(connect_error, then);
+                    drop(routes);
                 }
             }
         }
@@ -209,10 +216,12 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         tracing::debug!(addr = %self.config.addr, ?stopped, "driver stopped");
         // Unsent requests stay queued for the next connection; a new request
         // while disconnected wakes the supervisor (see `Shared::enqueue`).
+        // Live subscriptions need a connection too: reconnect at once.
+        let routes = self.shared.router.lock();
         let mut state = self.shared.lock();
         match state.status {
             Status::Closed => true,
-            _ if !state.queued.is_empty() => {
+            _ if !state.queued.is_empty() || !routes.is_empty() => {
                 state.status = Status::Connecting;
                 false
             }

@@ -127,6 +127,11 @@ impl Routes {
         orphans
     }
 
+    /// True when no subscription holds anything.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_kind.iter().all(HashMap::is_empty)
+    }
+
     /// Every channel of `kind` some subscription holds (what a new
     /// connection subscribes again).
     pub(crate) fn held(&self, kind: SubKind) -> Vec<Bytes> {
