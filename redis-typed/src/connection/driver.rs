@@ -223,10 +223,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             }
         } else {
             if self.front_got.capacity() == 0 {
-                self.front_got.reserve_exact(front.expected);
+                self.front_got.reserve_exact(front.expected as usize);
             }
             self.front_got.push(value);
-            if self.front_got.len() == front.expected {
+            if self.front_got.len() == front.expected as usize {
                 let done = self.in_flight.pop_front().expect("front exists");
                 let got = std::mem::take(&mut self.front_got);
                 if let Some(tx) = done.tx {
@@ -262,7 +262,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                     Some(front) if front.confirms == Some(confirm) => {
                         self.front_got
                             .push(channel.map_or(Value::Nil, Value::BulkString));
-                        if self.front_got.len() >= front.expected {
+                        if self.front_got.len() >= front.expected as usize {
                             let done = self.in_flight.pop_front().expect("front exists");
                             let got = std::mem::take(&mut self.front_got);
                             if let Some(tx) = done.tx {
