@@ -32,7 +32,7 @@ use crate::resp::Value;
 use crate::types::{FromRedisValue, SingleArg};
 
 /// Messages a [`Subscription`] buffers by default.
-pub const DEFAULT_CAPACITY: usize = 1024;
+const DEFAULT_CAPACITY: usize = 1024;
 
 /// Options for a shared subscription: `client.subscription()`.
 ///
@@ -67,7 +67,7 @@ impl SubscriptionBuilder {
         }
     }
 
-    /// Messages held for the consumer (default [`DEFAULT_CAPACITY`], at
+    /// Messages held for the consumer (default 1024, at
     /// least 1). Beyond it, messages are dropped and counted: see
     /// [`Subscription`].
     pub fn capacity(mut self, capacity: usize) -> Self {
