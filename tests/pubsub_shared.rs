@@ -360,6 +360,40 @@ async fn rotated_credentials_reauthenticate_in_band_while_subscribed() {
 }
 
 #[tokio::test]
+async fn a_resubscription_refused_after_an_acl_change_reaches_the_stream() {
+    let server = RedisServer::builder()
+        .acl_user("alice on >pw ~* &* +@all")
+        .start();
+    let admin = Client::open(&server.url()).await.unwrap();
+    let config = ConnectionConfig::from_url(&server.url_with("alice", "pw"))
+        .unwrap()
+        .client_name("acl-changed");
+    let client = Client::connect(config).await.unwrap();
+    let mut sub = client.subscribe::<String>(["x"]).await.unwrap();
+    // Redis 7 disconnects a client subscribed to a channel its user loses;
+    // the client reconnects at once (a subscription is live) and subscribes
+    // again, which the new ACL refuses.
+    admin
+        .send(
+            Cmd::<()>::new("ACL")
+                .arg("SETUSER")
+                .arg("alice")
+                .arg("resetchannels")
+                .arg("&allowed:*"),
+        )
+        .await
+        .unwrap();
+    let err = next_item(&mut sub).await.unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::NoPerm), "{err:?}");
+    assert_eq!(sub.reconnects(), 1);
+    // The client itself is fine, on its new connection.
+    client.send(Set::new("k", "v")).await.unwrap();
+    let v: Option<String> = client.send(Get::new("k")).await.unwrap();
+    assert_eq!(v.as_deref(), Some("v"));
+    assert_eq!(clients_named(&admin, "acl-changed").await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_resp2_client_is_told_to_use_a_subscriber() {
     let server = RedisServer::start();
     let client = Client::connect(config(&server).protocol(Protocol::Resp2))

@@ -182,7 +182,8 @@ impl SubscriptionBuilder {
 ///   [`Subscriber`](super::Subscriber));
 /// - a payload that does not decode as `T`;
 /// - the server refused to subscribe again after a reconnect (an ACL
-///   changed meanwhile): nothing more will arrive.
+///   changed meanwhile): nothing arrives unless a later reconnect
+///   subscribes again successfully.
 ///
 /// The stream ends (`None`) once every clone of the client is dropped.
 ///
