@@ -57,6 +57,14 @@ pub enum Error {
     /// identity provider failed, or its token expired). Never holds a secret.
     #[error("authentication failed: {0}")]
     Auth(#[from] crate::auth::AuthError),
+    /// A shared [`Subscription`](crate::pubsub::Subscription) fell behind:
+    /// its buffer was full and `missed` messages were dropped (never the
+    /// payloads: only the count is kept). The stream goes on after it.
+    #[error("subscription lagged behind: {missed} messages dropped")]
+    Lagged {
+        /// Messages dropped since the stream last yielded.
+        missed: u64,
+    },
 }
 
 impl Error {

@@ -212,6 +212,52 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
         .await
     }
 
+    /// `SUBSCRIBE channel [channel ...]` on this client's own connection
+    /// (RESP3 only), returning once the server confirmed every channel; the
+    /// connection keeps serving every other command meanwhile. See
+    /// [`Subscription`](crate::pubsub::Subscription) for delivery, lag and
+    /// reconnects; on RESP2 this is an [`Error::Config`](crate::Error::Config):
+    /// use [`subscriber`](Client::subscriber) there.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: redis_typed::Client) -> redis_typed::Result<()> {
+    /// let mut orders = client.subscribe::<String>(["orders", "refunds"]).await?;
+    /// while let Some(message) = orders.next_message().await {
+    ///     let message = message?;
+    ///     println!("{:?}: {}", message.channel, message.payload);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn subscribe<M>(
+        &self,
+        channels: impl IntoIterator<Item = impl crate::types::SingleArg>,
+    ) -> Result<crate::pubsub::Subscription<M>> {
+        self.subscription().subscribe(channels).await
+    }
+
+    /// `PSUBSCRIBE pattern [pattern ...]` on this client's own connection
+    /// (RESP3 only); see [`subscribe`](Client::subscribe).
+    pub async fn psubscribe<M>(
+        &self,
+        patterns: impl IntoIterator<Item = impl crate::types::SingleArg>,
+    ) -> Result<crate::pubsub::Subscription<M>> {
+        self.subscription().psubscribe(patterns).await
+    }
+
+    /// `SSUBSCRIBE shardchannel [shardchannel ...]` on this client's own
+    /// connection (RESP3 only; Redis 7.0+); see [`subscribe`](Client::subscribe).
+    pub async fn ssubscribe<M>(
+        &self,
+        channels: impl IntoIterator<Item = impl crate::types::SingleArg>,
+    ) -> Result<crate::pubsub::Subscription<M>> {
+        self.subscription().ssubscribe(channels).await
+    }
+
+    /// A shared subscription with options (the buffer's capacity).
+    pub fn subscription(&self) -> crate::pubsub::SubscriptionBuilder {
+        crate::pubsub::SubscriptionBuilder::new(self.inner.shared.clone(), self.inner.protocol)
+    }
+
     /// The protocol negotiated by the first connection.
     pub fn protocol(&self) -> Protocol {
         self.inner.protocol

@@ -21,12 +21,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::auth::{CredentialProvider, CredentialsUpdate, CredentialsWatch};
 use crate::client::decode_reply;
 use crate::commands::{encode, Auth};
-use crate::connection::{Connection, ConnectionConfig, Driver, Reply, Shared, Status};
-use crate::error::Error;
+use crate::connection::{
+    Confirm, Connection, ConnectionConfig, Driver, Protocol, Reply, Shared, State, Status,
+};
+use crate::error::{Error, ServerError};
 use crate::events::{ConnectionInfo, ConnectionKind, Event};
+use crate::pubsub::{Routes, SubKind};
+use crate::resp::Value;
 use crate::retry::{Backoff, EqualJitter};
 use crate::transport::Transport;
 
@@ -126,6 +132,7 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
             match Self::connect(&self.config, &self.transport, &self.credentials).await {
                 Ok(established) => {
                     tracing::info!(addr = %self.config.addr, "reconnected");
+                    self.shared.router.note_reconnect();
                     failures = 0;
                     previous = Duration::ZERO;
                     next = Some(established);
@@ -138,7 +145,14 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                         Error::Timeout(d) => Error::Timeout(*d),
                         _ => Error::ConnectionClosed(format!("reconnect failed: {reason}")),
                     };
-                    self.shared.fail_queued(connect_error, Status::Disconnected);
+                    // Live subscriptions are demand enough: keep trying.
+                    let routes = self.shared.router.lock();
+                    let then = match routes.is_empty() {
+                        true => Status::Disconnected,
+                        false => Status::Connecting,
+                    };
+                    self.shared.fail_queued(connect_error, then);
+                    drop(routes);
                 }
             }
         }
@@ -160,11 +174,14 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         let server_id = conn.server_id();
         let (stream, read_buf, decoder, _) = conn.into_parts();
         {
+            // Routes before the queue (the router's lock order).
+            let routes = self.shared.router.lock();
             let mut state = self.shared.lock();
             state.abort = None;
             if state.status != Status::Closed {
                 state.status = Status::Connected;
             }
+            self.resubscribe(&routes, &mut state, protocol);
         }
         let mut driver = pin!(Driver::new(
             stream,
@@ -199,10 +216,12 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
         tracing::debug!(addr = %self.config.addr, ?stopped, "driver stopped");
         // Unsent requests stay queued for the next connection; a new request
         // while disconnected wakes the supervisor (see `Shared::enqueue`).
+        // Live subscriptions need a connection too: reconnect at once.
+        let routes = self.shared.router.lock();
         let mut state = self.shared.lock();
         match state.status {
             Status::Closed => true,
-            _ if !state.queued.is_empty() => {
+            _ if !state.queued.is_empty() || !routes.is_empty() => {
                 state.status = Status::Connecting;
                 false
             }
@@ -210,6 +229,55 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                 state.status = Status::Disconnected;
                 false
             }
+        }
+    }
+
+    /// Subscribes the new connection again to everything the client's
+    /// shared subscriptions hold, one request per kind, ahead of the
+    /// requests that waited for the connection. A refusal (an ACL changed
+    /// meanwhile) is told to the subscriptions concerned through their
+    /// streams; a connection lost meanwhile will try again.
+    fn resubscribe(&self, routes: &Routes, state: &mut State, protocol: Protocol) {
+        let held: Vec<(Confirm, Vec<Bytes>)> = SubKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let confirm = Confirm {
+                    kind,
+                    subscribe: true,
+                };
+                (confirm, routes.held(kind))
+            })
+            .filter(|(_, channels)| !channels.is_empty())
+            .collect();
+        if held.is_empty() {
+            return;
+        }
+        if protocol != Protocol::Resp3 {
+            tracing::warn!("reconnected with RESP2: shared subscriptions cannot be restored");
+            for (confirm, channels) in &held {
+                routes.fail(confirm.kind, channels, || {
+                    Error::ConnectionClosed(
+                        "the client reconnected with RESP2: this subscription cannot be restored"
+                            .into(),
+                    )
+                });
+            }
+            return;
+        }
+        let receivers = state.requeue_first(held.clone());
+        for ((confirm, channels), rx) in held.into_iter().zip(receivers) {
+            let shared = self.shared.clone();
+            tokio::spawn(async move {
+                let refusal = match rx.await {
+                    Ok(Reply::One(Value::Error(message))) => ServerError::new(message),
+                    // Confirmed; or the connection was lost again, and the
+                    // next one subscribes again.
+                    _ => return,
+                };
+                tracing::warn!(error = %refusal, kind = ?confirm.kind, "re-subscription refused");
+                let routes = shared.router.lock();
+                routes.fail(confirm.kind, &channels, || Error::Server(refusal.clone()));
+            });
         }
     }
 

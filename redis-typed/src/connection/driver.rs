@@ -16,9 +16,10 @@ use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::{Instant, Sleep};
 
-use super::shared::{Pending, Reply, Shared, Status};
+use super::shared::{Confirm, Pending, Reply, Shared, Status};
 use super::Protocol;
 use crate::error::Error;
+use crate::pubsub::Frame;
 use crate::resp::{Decoder, ProtocolError, Value};
 
 /// Why a driver stopped.
@@ -191,16 +192,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
     fn dispatch(&mut self, value: Value) -> Result<(), Error> {
         if self.protocol == Protocol::Resp3 {
             let push = match &value {
-                Value::Push(items) => Some(items.len()),
-                Value::Attribute { value, .. } => match &**value {
-                    Value::Push(items) => Some(items.len()),
-                    _ => None,
-                },
-                _ => None,
+                Value::Push(_) => true,
+                Value::Attribute { value, .. } => matches!(&**value, Value::Push(_)),
+                _ => false,
             };
-            if let Some(len) = push {
-                // Out-of-band: never a reply to a request.
-                tracing::trace!(len, "push frame received");
+            if push {
+                // Out-of-band: never a regular reply to a request.
+                self.on_push(value);
                 return Ok(());
             }
         }
@@ -213,12 +211,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                 tx.send(Ok(Reply::One(value)));
                 self.woken += 1;
             }
+        } else if front.confirms.is_some() {
+            // A subscription request gets no regular reply but its refusal
+            // (one error for the whole command): it answers it, however
+            // many confirmations were expected.
+            let done = self.in_flight.pop_front().expect("front exists");
+            self.front_got.clear();
+            if let Some(tx) = done.tx {
+                tx.send(Ok(Reply::One(value)));
+                self.woken += 1;
+            }
         } else {
             if self.front_got.capacity() == 0 {
-                self.front_got.reserve_exact(front.expected);
+                self.front_got.reserve_exact(front.expected as usize);
             }
             self.front_got.push(value);
-            if self.front_got.len() == front.expected {
+            if self.front_got.len() == front.expected as usize {
                 let done = self.in_flight.pop_front().expect("front exists");
                 let got = std::mem::take(&mut self.front_got);
                 if let Some(tx) = done.tx {
@@ -228,6 +236,46 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
             }
         }
         Ok(())
+    }
+
+    /// A RESP3 push frame: a published message goes to the subscriptions
+    /// holding its channel, at any point (also between the confirmations of
+    /// a request); a confirmation counts toward the oldest in-flight request
+    /// only when that request is a subscription request of the same kind.
+    /// Anything else (an invalidation, an unsubscribe the server made on its
+    /// own, a confirmation nobody waits for) is ignored: no push ever
+    /// answers an ordinary request.
+    fn on_push(&mut self, value: Value) {
+        match Frame::classify(value) {
+            Frame::Message(kind, message) => {
+                if !self.shared.router.deliver(kind, message) {
+                    tracing::trace!(?kind, "message for no subscription; dropped");
+                }
+            }
+            Frame::Confirm {
+                kind,
+                subscribe,
+                channel,
+            } => {
+                let confirm = Confirm { kind, subscribe };
+                match self.in_flight.front() {
+                    Some(front) if front.confirms == Some(confirm) => {
+                        self.front_got
+                            .push(channel.map_or(Value::Nil, Value::BulkString));
+                        if self.front_got.len() >= front.expected as usize {
+                            let done = self.in_flight.pop_front().expect("front exists");
+                            let got = std::mem::take(&mut self.front_got);
+                            if let Some(tx) = done.tx {
+                                tx.send(Ok(Reply::Many(got)));
+                                self.woken += 1;
+                            }
+                        }
+                    }
+                    _ => tracing::debug!(?kind, subscribe, "unrequested confirmation ignored"),
+                }
+            }
+            Frame::Reply(_) | Frame::Ignored => tracing::trace!("push frame ignored"),
+        }
     }
 
     /// Fails every in-flight request. The oldest one (whose reply was being

@@ -11,7 +11,7 @@ mod shared;
 pub use config::{ConnectionConfig, Protocol, ServerAddr};
 pub use dedicated::Connection;
 pub(crate) use driver::Driver;
-pub(crate) use shared::{Reply, ReplyReceiver, Shared, Status};
+pub(crate) use shared::{Confirm, Reply, ReplyReceiver, Shared, State, Status};
 
 use crate::error::{Error, Result};
 

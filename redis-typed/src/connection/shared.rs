@@ -19,12 +19,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use tokio::sync::Notify;
 
 use super::reply::reply_slot;
 pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use crate::error::{Error, Result};
+use crate::pubsub::{Router, SubKind};
 use crate::resp::Value;
 
 /// The replies to one request: one command, or a pipeline of several.
@@ -43,13 +44,30 @@ impl Reply {
     }
 }
 
+/// What a RESP3 `(P|S)(UN)SUBSCRIBE` is answered by: no regular reply,
+/// but one confirmation push of its own kind per channel
+/// (`>3 subscribe <channel> <count>`), or one regular error reply when the
+/// server refuses the whole command (`-NOPERM` from an ACL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Confirm {
+    pub kind: SubKind,
+    pub subscribe: bool,
+}
+
 /// A request whose bytes are queued and whose replies are awaited.
 #[derive(Debug)]
 pub(crate) struct Pending {
     /// `None` once the caller was answered early (timed out): the reply
     /// will still be read, and discarded.
     pub tx: Option<ReplySender>,
-    pub expected: usize,
+    /// Replies expected (confirmations, for a subscription request). A
+    /// `u32` so that `confirms` fits beside it: the entry stays 40 bytes,
+    /// as it was before subscriptions shared the connection.
+    pub expected: u32,
+    /// `Some` for a subscription request: answered by `expected` pushes of
+    /// this kind (delivered as `Reply::Many` of the confirmed channels) or
+    /// by one error reply.
+    pub confirms: Option<Confirm>,
     /// When the caller stops waiting. Callers never read the clock: the
     /// driver stamps a whole batch with one reading when it takes it (or,
     /// while the socket cannot take more, when it first sees the request
@@ -81,6 +99,45 @@ pub(crate) struct State {
     pub abort: Option<String>,
 }
 
+impl State {
+    /// Puts subscription requests in front of everything queued: a new
+    /// connection subscribes again to what is still held before it serves
+    /// the requests that waited for it. Called before the connection is
+    /// handed to its driver.
+    pub(crate) fn requeue_first(
+        &mut self,
+        requests: Vec<(Confirm, Vec<Bytes>)>,
+    ) -> Vec<ReplyReceiver> {
+        let mut out = BytesMut::with_capacity(self.out.len() + 64);
+        let mut receivers = Vec::with_capacity(requests.len());
+        let mut pending = Vec::with_capacity(requests.len());
+        for (confirm, channels) in requests {
+            let (tx, rx) = reply_slot();
+            confirm.kind.encode(&mut out, confirm.subscribe, &channels);
+            pending.push(Pending {
+                tx: Some(tx),
+                expected: count(channels.len()),
+                confirms: Some(confirm),
+                deadline: None,
+            });
+            receivers.push(rx);
+        }
+        out.extend_from_slice(&self.out);
+        self.out = out;
+        for p in pending.into_iter().rev() {
+            self.queued.push_front(p);
+        }
+        receivers
+    }
+}
+
+/// A request's reply count as stored in [`Pending`]. Four billion replies
+/// to one request would take far more memory than a process has: saturate
+/// rather than wrap, should it ever be asked.
+fn count(replies: usize) -> u32 {
+    u32::try_from(replies).unwrap_or(u32::MAX)
+}
+
 /// Shared between every clone of a client, its supervisor and its driver.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -91,6 +148,8 @@ pub(crate) struct Shared {
     /// Wakes the supervisor when a request arrives while disconnected, or
     /// when the client is closed.
     pub demand: Notify,
+    /// The shared subscriptions, fed by the driver from push frames.
+    pub router: Router,
 }
 
 impl Shared {
@@ -105,6 +164,7 @@ impl Shared {
                 abort: None,
             }),
             demand: Notify::new(),
+            router: Router::default(),
         })
     }
 
@@ -141,7 +201,8 @@ impl Shared {
         }
         state.queued.push_back(Pending {
             tx: Some(tx),
-            expected,
+            expected: count(expected),
+            confirms: None,
             deadline: None,
         });
         drop(state);
@@ -149,6 +210,48 @@ impl Shared {
             waker.wake();
         }
         Ok(rx)
+    }
+
+    /// Queues `(P|S)(UN)SUBSCRIBE channels` (RESP3 only: the driver matches
+    /// its confirmation pushes). `channels` must not be empty. With
+    /// `connect == false` nothing is queued while there is no connection
+    /// (an unsubscribe needs none: a new connection subscribes only what is
+    /// still held) and `None` is returned.
+    pub(crate) fn enqueue_sub(
+        &self,
+        confirm: Confirm,
+        channels: &[Bytes],
+        connect: bool,
+    ) -> Result<Option<ReplyReceiver>> {
+        debug_assert!(!channels.is_empty(), "no channel to confirm");
+        let (tx, rx) = reply_slot();
+        let mut state = self.lock();
+        let wake = match state.status {
+            Status::Closed if !connect => return Ok(None),
+            Status::Closed => return Err(Error::ConnectionClosed("client was closed".into())),
+            Status::Connected => state.driver.take(),
+            Status::Connecting => None,
+            Status::Disconnected if !connect => return Ok(None),
+            Status::Disconnected => {
+                state.status = Status::Connecting;
+                self.demand.notify_one();
+                None
+            }
+        };
+        confirm
+            .kind
+            .encode(&mut state.out, confirm.subscribe, channels);
+        state.queued.push_back(Pending {
+            tx: Some(tx),
+            expected: count(channels.len()),
+            confirms: Some(confirm),
+            deadline: None,
+        });
+        drop(state);
+        if let Some(waker) = wake {
+            waker.wake();
+        }
+        Ok(Some(rx))
     }
 
     /// Fails every queued (not yet written) request with `error` and, in
@@ -172,6 +275,7 @@ impl Shared {
 
     /// Marks the client closed and wakes its driver and supervisor.
     pub(crate) fn close(&self) {
+        self.router.close();
         let mut state = self.lock();
         state.status = Status::Closed;
         let waker = state.driver.take();
@@ -200,5 +304,15 @@ impl Shared {
 
     pub(crate) fn status(&self) -> Status {
         self.lock().status.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_pending_request_is_no_bigger_than_before_subscriptions_shared_the_queue() {
+        // Every request in flight is one of these, in a VecDeque the driver
+        // walks: keep it at the 40 bytes it had.
+        assert!(std::mem::size_of::<super::Pending>() <= 40);
     }
 }

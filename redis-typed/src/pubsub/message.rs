@@ -13,11 +13,11 @@
 
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use tokio::sync::mpsc;
 
 use crate::error::Result;
-use crate::resp::Value;
+use crate::resp::{write_array_header, ArgWriter, BulkWriter, Value};
 use crate::types::FromRedisValue;
 
 /// One message received on a subscribed channel.
@@ -32,7 +32,7 @@ pub struct Message<T> {
 }
 
 /// A message as read, its payload not yet decoded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RawMessage {
     pub channel: Bytes,
     pub pattern: Option<Bytes>,
@@ -88,13 +88,24 @@ impl SubKind {
     pub(crate) fn index(self) -> usize {
         self as usize
     }
+
+    /// Writes `(UN)SUBSCRIBE channel ...` (or its pattern and shard forms).
+    pub(crate) fn encode(self, out: &mut BytesMut, subscribe: bool, channels: &[Bytes]) {
+        write_array_header(out, 1 + channels.len());
+        let mut w = BulkWriter::new(out);
+        w.write_arg(self.command(subscribe));
+        for c in channels {
+            w.write_arg(c);
+        }
+    }
 }
 
 /// What a frame of a subscribed connection is.
 #[derive(Debug)]
 pub(crate) enum Frame {
-    /// A published message.
-    Message(RawMessage),
+    /// A published message, and the kind of subscription it is for
+    /// (`message`, `pmessage`, `smessage`).
+    Message(SubKind, RawMessage),
     /// The server confirms one channel of a (un)subscribe command.
     Confirm {
         kind: SubKind,
@@ -132,11 +143,18 @@ impl Frame {
                 let (Some(channel), Some(payload)) = (bytes(it.next()), it.next()) else {
                     return Frame::Ignored;
                 };
-                return Frame::Message(RawMessage {
-                    channel,
-                    pattern: None,
-                    payload,
-                });
+                let kind = match &name[..] {
+                    b"message" => SubKind::Channel,
+                    _ => SubKind::Shard,
+                };
+                return Frame::Message(
+                    kind,
+                    RawMessage {
+                        channel,
+                        pattern: None,
+                        payload,
+                    },
+                );
             }
             b"pmessage" => {
                 let (Some(pattern), Some(channel), Some(payload)) =
@@ -144,11 +162,14 @@ impl Frame {
                 else {
                     return Frame::Ignored;
                 };
-                return Frame::Message(RawMessage {
-                    channel,
-                    pattern: Some(pattern),
-                    payload,
-                });
+                return Frame::Message(
+                    SubKind::Pattern,
+                    RawMessage {
+                        channel,
+                        pattern: Some(pattern),
+                        payload,
+                    },
+                );
             }
             b"subscribe" => confirm(SubKind::Channel, true),
             b"unsubscribe" => confirm(SubKind::Channel, false),
@@ -188,7 +209,7 @@ mod tests {
                 bulk("pc"),
                 bulk("x"),
             ])) {
-                Frame::Message(m) => {
+                Frame::Message(SubKind::Pattern, m) => {
                     assert_eq!(m.pattern.as_deref(), Some(&b"p*"[..]));
                     assert_eq!(m.decode::<String>().unwrap().payload, "x");
                 }

@@ -27,7 +27,7 @@ use crate::commands::{encode, Auth};
 use crate::connection::{Connection, ConnectionConfig, Protocol};
 use crate::error::{Error, Result, ServerError};
 use crate::events::{ConnectionInfo, ConnectionKind, Event};
-use crate::resp::{write_array_header, ArgWriter, BulkWriter, Decoder, Value};
+use crate::resp::{Decoder, Value};
 use crate::transport::Transport;
 
 /// A request from the [`Subscriber`](super::Subscriber).
@@ -584,7 +584,7 @@ impl<T: Transport, C: CredentialProvider> Task<T, C> {
                 ..
             } = p
             {
-                encode_sub(&mut out, *kind, *subscribe, remaining);
+                kind.encode(&mut out, *subscribe, remaining);
             }
         }
         if !out.is_empty() {
@@ -597,7 +597,7 @@ impl<T: Transport, C: CredentialProvider> Task<T, C> {
     /// Handles one frame; an error means the connection must be replaced.
     fn on_frame(&mut self, s: &Session<T::Stream>, value: Value) -> Result<()> {
         match Frame::classify(value) {
-            Frame::Message(msg) => {
+            Frame::Message(_, msg) => {
                 if self.overflow.is_empty() {
                     match self.messages.try_send(msg) {
                         Ok(()) => {}
@@ -787,15 +787,6 @@ async fn read_more<S: tokio::io::AsyncRead + Unpin>(s: &mut Session<S>) -> std::
     s.stream.read_buf(&mut s.read_buf).await
 }
 
-fn encode_sub(out: &mut BytesMut, kind: SubKind, subscribe: bool, channels: &[Bytes]) {
-    write_array_header(out, 1 + channels.len());
-    let mut w = BulkWriter::new(out);
-    w.write_arg(kind.command(subscribe));
-    for c in channels {
-        w.write_arg(c);
-    }
-}
-
 async fn write_sub<S: tokio::io::AsyncWrite + Unpin>(
     s: &mut Session<S>,
     kind: SubKind,
@@ -803,7 +794,7 @@ async fn write_sub<S: tokio::io::AsyncWrite + Unpin>(
     channels: &[Bytes],
 ) -> std::io::Result<()> {
     let mut out = BytesMut::new();
-    encode_sub(&mut out, kind, subscribe, channels);
+    kind.encode(&mut out, subscribe, channels);
     s.stream.write_all(&out).await?;
     s.stream.flush().await
 }
