@@ -345,3 +345,84 @@ async fn connection_refused_is_a_typed_error() {
         .unwrap_err();
     assert!(matches!(err, Error::Io(_)), "{err:?}");
 }
+
+/// Replies read straight into `Vec`s on a dedicated connection (no
+/// `Vec<Value>` in between) are the same replies, and a reply that does not
+/// fit (a server error, a conversion error) leaves the connection in step;
+/// RESP3 invalidation pushes arriving before a reply are skipped.
+#[tokio::test]
+async fn dedicated_connections_read_arrays_straight_into_vecs() {
+    use bytes::Bytes;
+    use redis_typed::commands::{LRange, MGet, RPush};
+
+    let server = RedisServer::start();
+    for protocol in [Protocol::Resp3, Protocol::Resp2] {
+        let client = client_for(&server, protocol).await;
+        let mut conn = client.dedicated().await.unwrap();
+        let keys: Vec<String> = (0..300).map(|i| format!("direct:{i}")).collect();
+        for (i, key) in keys.iter().enumerate().filter(|(i, _)| i % 3 != 0) {
+            conn.send(Set::new(key.as_str(), format!("v{i}")))
+                .await
+                .unwrap();
+        }
+        let got: Vec<Option<Bytes>> = conn.send(MGet::new(keys.clone())).await.unwrap();
+        let expected: Vec<Option<Bytes>> = (0..300)
+            .map(|i| (i % 3 != 0).then(|| Bytes::from(format!("v{i}"))))
+            .collect();
+        assert_eq!(got, expected, "{protocol:?}");
+        // Past the direct path's 4096-element cap: the general path.
+        let many: Vec<String> = (0..5000).map(|i| format!("direct:{}", i % 300)).collect();
+        let got: Vec<Option<String>> = conn.send(MGet::new(many)).await.unwrap();
+        assert_eq!(got.len(), 5000);
+        assert_eq!(got[301].as_deref(), Some("v1"));
+        assert_eq!(got[300], None);
+
+        conn.send(RPush::new("direct:list", ["1", "2", "x"]))
+            .await
+            .unwrap();
+        let err = conn
+            .send(LRange::<_, i64>::new("direct:list", 0, -1))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Conversion { .. }), "{err:?}");
+        let err = conn
+            .send(LRange::<_, String>::new("direct:1", 0, -1))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), Some(ErrorKind::WrongType), "{err:?}");
+        assert!(conn.is_usable());
+        let list: Vec<String> = conn.send(LRange::new("direct:list", 0, -1)).await.unwrap();
+        assert_eq!(list, ["1", "2", "x"]);
+        conn.send(Cmd::<Value>::new("DEL").key("direct:list"))
+            .await
+            .unwrap();
+    }
+
+    // RESP3: tracking invalidations are pushes on the same connection; they
+    // arrive before the next reply and must not be taken for it.
+    let client = client_for(&server, Protocol::Resp3).await;
+    let mut conn = client.dedicated().await.unwrap();
+    conn.send(
+        Cmd::<()>::new("CLIENT")
+            .arg("TRACKING")
+            .arg("ON")
+            .arg("BCAST"),
+    )
+    .await
+    .unwrap();
+    let other = client_for(&server, Protocol::Resp3).await;
+    for round in 0..20 {
+        other
+            .send(Set::new("direct:1", format!("v{round}")))
+            .await
+            .unwrap();
+        // The invalidation for this write is queued before PING's reply, so
+        // it is read (and skipped) before the MGET's.
+        conn.send(Cmd::<String>::new("PING")).await.unwrap();
+        let got: Vec<Option<String>> = conn
+            .send(MGet::new(["direct:1", "direct:2"]))
+            .await
+            .unwrap();
+        assert_eq!(got, [Some(format!("v{round}")), Some("v2".to_string())]);
+    }
+}

@@ -22,6 +22,7 @@ use crate::commands::{encode, Command};
 use crate::error::{Error, Result};
 use crate::resp::{Decoder, Value};
 use crate::transport::{DefaultStream, DefaultTransport, Transport};
+use crate::FromRedisValue;
 
 /// An exclusive connection to one server.
 ///
@@ -116,10 +117,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
         }
     }
 
-    /// Sends one command and decodes its reply.
+    /// Sends one command and decodes its reply, straight from the read
+    /// buffer into the response type where the type allows (an array of
+    /// scalars into a `Vec`: see [`decode_next`](crate::types::decode_next)).
     pub async fn send<C: Command>(&mut self, cmd: C) -> Result<C::Response> {
-        let mut replies = self.request(|out| encode(&cmd, out), 1).await?;
-        decode_reply::<C::Response>(replies.pop().unwrap_or(Value::Nil))
+        self.begin(|out| encode(&cmd, out))?;
+        let outcome = within(self.response_timeout, self.exchange_one::<C::Response>()).await;
+        self.settle(&outcome);
+        outcome?
     }
 
     /// A pipeline on this connection: commands sent in one write.
@@ -179,25 +184,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
         encode: impl FnOnce(&mut BytesMut),
         replies: usize,
     ) -> Result<Vec<Value>> {
+        self.begin(encode)?;
+        let outcome = within(self.response_timeout, self.exchange(replies)).await;
+        self.settle(&outcome);
+        outcome
+    }
+
+    /// Starts a request: refuses a connection in an unknown state, marks it
+    /// busy (a request dropped half-way leaves it so), encodes the request.
+    fn begin(&mut self, encode: impl FnOnce(&mut BytesMut)) -> Result<()> {
         if !self.is_usable() {
             return Err(Error::ConnectionBroken);
         }
         self.busy = true;
         self.write_buf.clear();
         encode(&mut self.write_buf);
-        let result = match self.response_timeout {
-            Some(limit) => match tokio::time::timeout(limit, self.exchange(replies)).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::Timeout(limit)),
-            },
-            None => self.exchange(replies).await,
-        };
-        match &result {
+        Ok(())
+    }
+
+    /// Ends a request: usable again when its replies were read; broken when
+    /// the stream failed; still busy (so unusable) after a timeout, with a
+    /// reply unread.
+    fn settle<T>(&mut self, outcome: &Result<T>) {
+        match outcome {
             Ok(_) => self.busy = false,
             Err(e) if e.is_timeout() => {}
             Err(_) => self.failed = true,
         }
-        result
     }
 
     async fn exchange(&mut self, replies: usize) -> Result<Vec<Value>> {
@@ -207,16 +220,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
         while out.len() < replies {
             match self.read_frame().await? {
                 // Out-of-band pushes (RESP3 invalidations) are not replies.
-                Value::Push(items) => {
-                    tracing::trace!(
-                        len = items.len(),
-                        "push frame on dedicated connection ignored"
-                    )
-                }
+                Value::Push(items) => skipped_push(items.len()),
                 value => out.push(value),
             }
         }
         Ok(out)
+    }
+
+    /// Writes the request and reads its one reply into `R`. The outer error
+    /// is the stream's (the connection is then broken); the inner one the
+    /// reply's own (a server error, a conversion), which leaves the
+    /// connection in step.
+    async fn exchange_one<R: FromRedisValue>(&mut self) -> Result<Result<R>> {
+        self.stream.write_all(&self.write_buf).await?;
+        self.stream.flush().await?;
+        loop {
+            if !self.read_buf.is_empty() {
+                if let Some(reply) = R::from_frame(&mut self.decoder, &mut self.read_buf) {
+                    return Ok(reply);
+                }
+                match self.decoder.decode(&mut self.read_buf)? {
+                    Some(Value::Push(items)) => {
+                        skipped_push(items.len());
+                        continue;
+                    }
+                    Some(value) => return Ok(decode_reply(value)),
+                    None => {}
+                }
+            }
+            self.fill().await?;
+        }
     }
 
     async fn read_frame(&mut self) -> Result<Value> {
@@ -224,13 +257,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
             if let Some(value) = self.decoder.decode(&mut self.read_buf)? {
                 return Ok(value);
             }
-            self.read_buf.reserve(16 * 1024);
-            if self.stream.read_buf(&mut self.read_buf).await? == 0 {
-                return Err(Error::ConnectionClosed(
-                    "server closed the connection".into(),
-                ));
-            }
+            self.fill().await?;
         }
+    }
+
+    /// Reads more bytes from the stream into the read buffer.
+    async fn fill(&mut self) -> Result<()> {
+        self.read_buf.reserve(16 * 1024);
+        if self.stream.read_buf(&mut self.read_buf).await? == 0 {
+            return Err(Error::ConnectionClosed(
+                "server closed the connection".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Gives up the stream and its unread bytes (for the multiplexed driver).
@@ -247,4 +286,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Executor for &mut Conne
     ) -> Result<Vec<Value>> {
         self.request(encode, replies).await
     }
+}
+
+/// Runs `request` within `limit`, when there is one.
+async fn within<T>(
+    limit: Option<Duration>,
+    request: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, request)
+            .await
+            .unwrap_or(Err(Error::Timeout(limit))),
+        None => request.await,
+    }
+}
+
+/// Out-of-band pushes (RESP3 invalidations) are not replies.
+fn skipped_push(len: usize) {
+    tracing::trace!(len, "push frame on dedicated connection ignored");
 }
