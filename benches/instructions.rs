@@ -9,7 +9,11 @@
 //! ```
 //!
 //! Workloads: `decode_value` (`*100` of 16-byte bulks to `Value`),
-//! `decode_vec_bytes` (the same, to `Vec<Bytes>`), `pack_set_ex`
+//! `decode_vec_bytes` (the same, to `Value` then `Vec<Bytes>`),
+//! `decode_next_vec_bytes` (straight into `Vec<Bytes>`),
+//! `decode_next_vec_option_bytes` (into `Vec<Option<Bytes>>`, MGET's type),
+//! `fred_decode`
+//! (fred's codec, redis-protocol's RESP2 `decode_bytes_mut`), `pack_set_ex`
 //! (`SET key value EX 60` into a reused buffer). Divide the total by the
 //! iteration count (callgrind's total includes start-up: subtract a run
 //! with 0 iterations).
@@ -23,6 +27,7 @@ use std::process::ExitCode;
 use bytes::{Bytes, BytesMut};
 use redis_typed::commands::{encode, Expiry, Set};
 use redis_typed::resp::{Decoder, Value};
+use redis_typed::types::decode_next;
 use redis_typed::FromRedisValue;
 
 use frames::array_of_100_bulks;
@@ -34,7 +39,7 @@ fn main() -> ExitCode {
         .collect();
     let (Some(workload), Some(Ok(n))) = (args.first(), args.get(1).map(|n| n.parse::<u64>()))
     else {
-        eprintln!("usage: instructions decode_value|decode_vec_bytes|pack_set_ex ITERATIONS");
+        eprintln!("usage: instructions decode_value|decode_vec_bytes|decode_next_vec_bytes|decode_next_vec_option_bytes|fred_decode|pack_set_ex ITERATIONS");
         return ExitCode::FAILURE;
     };
     let frame = array_of_100_bulks();
@@ -56,6 +61,26 @@ fn main() -> ExitCode {
                 buf.extend_from_slice(&frame);
                 let value: Value = decoder.decode(&mut buf).unwrap().unwrap();
                 black_box(Vec::<Bytes>::from_redis_value(value).unwrap());
+            }
+        }
+        "decode_next_vec_bytes" => {
+            for _ in 0..n {
+                buf.extend_from_slice(&frame);
+                let v: Vec<Bytes> = decode_next(&mut decoder, &mut buf).unwrap().unwrap();
+                black_box(v);
+            }
+        }
+        "decode_next_vec_option_bytes" => {
+            for _ in 0..n {
+                buf.extend_from_slice(&frame);
+                let v: Vec<Option<Bytes>> = decode_next(&mut decoder, &mut buf).unwrap().unwrap();
+                black_box(v);
+            }
+        }
+        "fred_decode" => {
+            for _ in 0..n {
+                buf.extend_from_slice(&frame);
+                black_box(redis_protocol::resp2::decode::decode_bytes_mut(&mut buf).unwrap());
             }
         }
         "pack_set_ex" => {

@@ -368,6 +368,13 @@ impl Decoder {
     }
 
     fn decode_inner(&mut self, buf: &mut BytesMut) -> Result<Option<Value>, ProtocolError> {
+        // A whole array of scalars (an MGET reply) in one go, when it has
+        // fully arrived; otherwise element by element below.
+        if buf.first() == Some(&b'*') {
+            if let Some(items) = self.decode_leaf_values(buf) {
+                return Ok(Some(Value::Array(items)));
+            }
+        }
         loop {
             let value = match self.fast_run(buf) {
                 Some(done) => done,
@@ -816,7 +823,7 @@ impl Leaf {
     }
 
     /// The value, its payload sliced out of `chunk` (the scanned bytes).
-    #[inline]
+    #[inline(always)]
     pub(super) fn into_value(self, chunk: &bytes::Bytes) -> Value {
         match self {
             Leaf::Integer(n) => Value::Integer(n),
@@ -830,7 +837,7 @@ impl Leaf {
 /// the front of `bytes`: the leaf and its encoded length. `None` when the
 /// element is anything else, incomplete, malformed or over a limit: the
 /// general path then handles (and reports) it, so both paths always agree.
-#[inline]
+#[inline(always)]
 pub(super) fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     /// Longest number accepted on the fast path (longer ones take the
     /// general path): keeps the arithmetic far from overflow.
@@ -842,7 +849,27 @@ pub(super) fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, u
             return ok.then_some((Leaf::Nil, 5));
         }
         b'_' => return (rest.get(..2)? == b"\r\n").then_some((Leaf::Nil, 3)),
-        b'$' => false,
+        b'$' => {
+            // Most payloads declare one or two digits: read those headers
+            // with fixed offsets instead of the digit loop.
+            let short = match rest {
+                [a @ b'0'..=b'9', b'\r', b'\n', ..] => Some((usize::from(a - b'0'), 4)),
+                [a @ b'0'..=b'9', b @ b'0'..=b'9', b'\r', b'\n', ..] => {
+                    Some((usize::from(a - b'0') * 10 + usize::from(b - b'0'), 5))
+                }
+                _ => None,
+            };
+            if let Some((len, header)) = short {
+                if header - 3 > limits.max_line_len || len > limits.max_bulk_len {
+                    return None;
+                }
+                return match bytes.get(header + len..header + len + 2)? {
+                    b"\r\n" => Some((Leaf::Bulk { start: header, len }, header + len + 2)),
+                    _ => None,
+                };
+            }
+            false
+        }
         b':' => rest.first() == Some(&b'-'),
         _ => return None,
     };

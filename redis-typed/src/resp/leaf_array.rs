@@ -14,9 +14,9 @@
 //! exceeded) is left untouched for [`Decoder::decode`], which reports what
 //! is wrong: both paths agree on every input.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 
-use super::decoder::{scan_leaf, Decoder};
+use super::decoder::{scan_leaf, Decoder, Leaf};
 use super::Value;
 
 /// Arrays longer than this take the general path: it bounds the scratch
@@ -34,7 +34,9 @@ impl Decoder {
     /// Returns `None`, consuming nothing, when the frame is not such a
     /// complete array or the decoder is mid-frame or poisoned: decode it
     /// with [`Decoder::decode`]. When `each` fails, the whole frame has been
-    /// consumed (the stream stays in step) and its error is returned.
+    /// consumed (the stream stays in step) and its error is returned (`each`
+    /// is called a second time on the failing element to get it: a
+    /// conversion, not a side effect, belongs there).
     ///
     /// ```
     /// use bytes::{Bytes, BytesMut};
@@ -53,8 +55,67 @@ impl Decoder {
     pub fn decode_leaf_array<T, E>(
         &mut self,
         buf: &mut BytesMut,
+        each: impl FnMut(Value) -> Result<T, E>,
+    ) -> Option<Result<Vec<T>, E>> {
+        // One conversion for every element: shared by the two roles.
+        let each = std::cell::RefCell::new(each);
+        self.decode_leaf_array_with(
+            buf,
+            |payload| (each.borrow_mut())(Value::BulkString(payload)).ok(),
+            |value| (each.borrow_mut())(value),
+        )
+    }
+
+    /// [`Decoder::decode_leaf_array`] with a separate conversion for bulk
+    /// strings, the common element: `bulk` takes the payload itself (no
+    /// `Value` built and matched per element) and returns `None` when it
+    /// cannot convert it; `each` converts the other elements, and gives the
+    /// error for an element `bulk` refused.
+    pub(crate) fn decode_leaf_array_with<T, E>(
+        &mut self,
+        buf: &mut BytesMut,
+        mut bulk: impl FnMut(Bytes) -> Option<T>,
         mut each: impl FnMut(Value) -> Result<T, E>,
     ) -> Option<Result<Vec<T>, E>> {
+        let (chunk, leaves) = self.take_leaf_array(buf)?;
+        let mut out = Vec::with_capacity(leaves.len());
+        let result = loop {
+            // Successes only, through `Option`: collecting `Result`s (or
+            // keeping the error in the loop) moves every element through the
+            // stack and costs more than the conversion itself.
+            let rest = &leaves[out.len()..];
+            out.extend(rest.iter().map_while(|leaf| match *leaf {
+                Leaf::Bulk { start, len } => bulk(chunk.slice(start..start + len)),
+                other => each(other.into_value(&chunk)).ok(),
+            }));
+            match leaves.get(out.len()) {
+                None => break Ok(out),
+                // The element that failed: converted again for its error.
+                Some(leaf) => match each(leaf.into_value(&chunk)) {
+                    Err(e) => break Err(e),
+                    Ok(item) => out.push(item),
+                },
+            }
+        };
+        self.leaves = leaves;
+        Some(result)
+    }
+
+    /// [`Decoder::decode_leaf_array`] into `Value`s (the decoder's own
+    /// path for a whole `*N` array of scalars): the elements are collected
+    /// with no per-element result to unwrap.
+    pub(super) fn decode_leaf_values(&mut self, buf: &mut BytesMut) -> Option<Vec<Value>> {
+        let (chunk, leaves) = self.take_leaf_array(buf)?;
+        let items = leaves.iter().map(|leaf| leaf.into_value(&chunk)).collect();
+        self.leaves = leaves;
+        Some(items)
+    }
+
+    /// Scans a complete array of scalars at the front of `buf` and splits
+    /// its bytes off: the frame's bytes and its elements' positions in them
+    /// (the decoder's scratch vector, to be given back). `None`, consuming
+    /// nothing, when the frame is not one.
+    fn take_leaf_array(&mut self, buf: &mut BytesMut) -> Option<(Bytes, Vec<Leaf>)> {
         if !self.is_idle() || self.limits().max_depth == 0 {
             return None;
         }
@@ -86,31 +147,17 @@ impl Decoder {
         }
         let mut end = i + 2;
         let mut leaves = std::mem::take(&mut self.leaves);
+        // Written in place rather than pushed: no capacity check per element.
         leaves.clear();
-        for _ in 0..n {
+        leaves.resize(n, Leaf::Nil);
+        for slot in leaves.iter_mut() {
             let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
                 self.leaves = leaves;
                 return None;
             };
-            leaves.push(leaf.offset(end));
+            *slot = leaf.offset(end);
             end += len;
         }
-        let chunk = buf.split_to(end).freeze();
-        let mut out = Vec::with_capacity(n);
-        let mut failed = None;
-        for leaf in &leaves {
-            match each(leaf.into_value(&chunk)) {
-                Ok(item) => out.push(item),
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            }
-        }
-        self.leaves = leaves;
-        Some(match failed {
-            None => Ok(out),
-            Some(e) => Err(e),
-        })
+        Some((buf.split_to(end).freeze(), leaves))
     }
 }

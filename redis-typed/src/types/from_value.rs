@@ -352,6 +352,11 @@ impl FromRedisValue for String {
             other => string_from_other(other),
         }
     }
+
+    #[inline]
+    fn from_bulk(payload: Bytes) -> Option<Self> {
+        std::str::from_utf8(&payload).ok().map(str::to_owned)
+    }
 }
 
 /// [`String`]'s decoding of everything but a valid UTF-8 bulk string.
@@ -385,6 +390,11 @@ impl FromRedisValue for Bytes {
             Value::BulkString(b) => Ok(b),
             other => bytes_from_other(other),
         }
+    }
+
+    #[inline]
+    fn from_bulk(payload: Bytes) -> Option<Self> {
+        Some(payload)
     }
 }
 
@@ -426,6 +436,11 @@ impl<T: FromRedisValue> FromRedisValue for Option<T> {
             Value::Nil => Ok(None),
             other => T::from_redis_value(other).map(Some),
         }
+    }
+
+    #[inline]
+    fn from_bulk(payload: Bytes) -> Option<Self> {
+        T::from_bulk(payload).map(Some)
     }
 }
 
@@ -469,7 +484,7 @@ impl<T: FromRedisValue> FromRedisValue for Vec<T> {
     #[inline]
     fn from_frame(decoder: &mut Decoder, buf: &mut BytesMut) -> Option<Result<Self>> {
         if T::SCALAR_ELEMENTS {
-            decoder.decode_leaf_array(buf, T::from_redis_value)
+            decoder.decode_leaf_array_with(buf, T::from_bulk, T::from_redis_value)
         } else {
             None
         }

@@ -111,6 +111,16 @@ pub trait FromRedisValue: Sized {
     #[doc(hidden)]
     const SCALAR_ELEMENTS: bool = false;
 
+    /// Converts a bulk string's payload, as `from_redis_value` would
+    /// (`None` where it would fail): the per-element conversion of the
+    /// direct path for arrays of scalars. Overridden where a payload maps
+    /// to `Self` without building a [`Value`] (`Bytes`, `Option<T>`).
+    #[doc(hidden)]
+    #[inline]
+    fn from_bulk(payload: bytes::Bytes) -> Option<Self> {
+        Self::from_redis_value(Value::BulkString(payload)).ok()
+    }
+
     /// Reads the reply at the front of `buf` straight into `Self`, without
     /// building a [`Value`], when `Self` and the frame allow it; `None`
     /// (nothing consumed) otherwise. `Vec<T>` overrides it; callers use
