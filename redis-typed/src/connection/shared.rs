@@ -183,8 +183,9 @@ impl Shared {
     /// commands, pipelines, transactions, re-authentication, the cluster
     /// client's node connections), so this is where a command that would
     /// desynchronise the connection is refused: the bytes written are
-    /// scanned ([`hazard::refused`]) and, if any command is one of those,
-    /// all of them are taken back and nothing is queued.
+    /// scanned ([`hazard::refused`], as many commands as replies are
+    /// expected) and, if any command is one of those, all of them are
+    /// taken back and nothing is queued.
     pub(crate) fn enqueue(
         &self,
         encode: impl FnOnce(&mut BytesMut) -> usize,
@@ -196,7 +197,15 @@ impl Shared {
         }
         let start = state.out.len();
         let expected = encode(&mut state.out);
-        if let Some(hazard) = hazard::refused(&state.out[start..]) {
+        // One reply per command for every command that is not refused:
+        // the reply count bounds the scan (checked in debug builds).
+        let refused = hazard::refused(&state.out[start..], expected);
+        debug_assert_eq!(
+            refused,
+            hazard::refused(&state.out[start..], usize::MAX),
+            "a request wrote more commands than it expects replies"
+        );
+        if let Some(hazard) = refused {
             state.out.truncate(start);
             return Err(Error::NotMultiplexable {
                 command: hazard.command,
