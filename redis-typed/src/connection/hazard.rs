@@ -18,9 +18,8 @@
 //! (`*N\r\n$L\r\nNAME\r\n...`), and names the first such command. It only
 //! compares a name in full when its length `L` and its first two letters
 //! are those of a refused name, so a `GET` costs a look at its first ten
-//! bytes. The subscription
-//! machinery's own `(P|S)(UN)SUBSCRIBE` (confirmed by the driver) is
-//! written without going through this check.
+//! bytes. The subscription machinery's own `(P|S)(UN)SUBSCRIBE` (confirmed
+//! by the driver) is written without going through this check.
 
 /// A command the multiplexed connection refuses, and what to do instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
