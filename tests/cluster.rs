@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 
 use redis_typed::cluster::{hash_slot, ClusterClient, ClusterConfig, LoadBalancingStrategy};
 use redis_typed::commands::{
-    Del, Exists, Get, HGet, HSet, Incr, LPush, LRange, MGet, MSet, SAdd, SMembers, Set, ZAdd,
-    ZRange,
+    Del, Exists, Get, HGet, HSet, Incr, LPush, LRange, MGet, MSet, SAdd, SMembers, SSubscribe, Set,
+    ZAdd, ZRange,
 };
 use redis_typed::events::{Event, EventDispatcher};
-use redis_typed::{Cmd, ConnectionConfig, Error, ErrorKind};
+use redis_typed::{Cmd, ConnectionConfig, Error, ErrorKind, Value};
 use support::cluster_ops::ClusterOps;
 use support::RedisCluster;
 
@@ -194,6 +194,21 @@ async fn pipelines_and_transactions(c: &ClusterClient) {
         .unwrap_err();
     assert_eq!(e.kind(), Some(ErrorKind::CrossSlot));
     // Nothing was sent.
+    let v: Option<i64> = c.send(Get::new("t:a")).await.unwrap();
+    assert_eq!(v, None);
+
+    // Node connections are multiplexed clients: they refuse what would
+    // desynchronise them, keyed (SSUBSCRIBE routes by its shard channel)
+    // or not, and stay usable.
+    for (result, command) in [
+        (c.send(SSubscribe::new(["orders"])).await, "SSUBSCRIBE"),
+        (c.send(Cmd::<Value>::new("MONITOR")).await, "MONITOR"),
+    ] {
+        match result {
+            Err(Error::NotMultiplexable { command: c, .. }) => assert_eq!(c, command),
+            other => panic!("{command}: {other:?}"),
+        }
+    }
     let v: Option<i64> = c.send(Get::new("t:a")).await.unwrap();
     assert_eq!(v, None);
 }

@@ -65,6 +65,23 @@ pub enum Error {
         /// Messages dropped since the stream last yielded.
         missed: u64,
     },
+    /// A command that would desynchronise the multiplexed connection of a
+    /// [`Client`](crate::Client) (its replies would go to other callers, or
+    /// it changes the protocol or the user under the connection's driver):
+    /// `(P|S)SUBSCRIBE`, `(P|S)UNSUBSCRIBE`, `MONITOR`,
+    /// `CLIENT REPLY OFF|SKIP`, `RESET`, `HELLO`. Nothing of the request
+    /// was sent (for a pipeline or a transaction: none of its commands).
+    /// Holds static text only, never an argument.
+    #[error(
+        "{command} cannot be sent on the multiplexed client (replies would no longer match \
+         requests); nothing was sent: {instead}"
+    )]
+    NotMultiplexable {
+        /// The refused command (`"SUBSCRIBE"`, `"CLIENT REPLY OFF"`, ...).
+        command: &'static str,
+        /// What to do instead.
+        instead: &'static str,
+    },
 }
 
 impl Error {

@@ -526,12 +526,24 @@ pub const NOTES: &[(&str, &str)] = &[
         "MONITOR",
         "After the `OK`, every frame the server sends is a monitored command, not a reply: \
          send it on a dedicated connection ([`Client::dedicated`](crate::Client::dedicated)) \
-         and drop that connection to stop.",
+         and drop that connection to stop. The multiplexed [`Client`](crate::Client) refuses it \
+         with [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent).",
     ),
     (
         "CLIENT REPLY",
         "With `OFF` or `SKIP` the server does not answer, so the request waits for a reply \
-         that never comes (until the response timeout): only `ON` replies.",
+         that never comes (until the response timeout): only `ON` replies. The multiplexed \
+         [`Client`](crate::Client) refuses `OFF` and `SKIP` with \
+         [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent): send \
+         them on a dedicated connection ([`Client::dedicated`](crate::Client::dedicated)).",
+    ),
+    (
+        "RESET",
+        "Drops the connection's authentication, database, name and subscriptions, and switches \
+         it back to RESP2: send it on a dedicated connection \
+         ([`Client::dedicated`](crate::Client::dedicated)). The multiplexed \
+         [`Client`](crate::Client) refuses it with \
+         [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent).",
     ),
     (
         "SYNC",
@@ -580,7 +592,10 @@ const SUBSCRIBE_NOTE: &str = "The connection enters or leaves subscribed mode: s
      The server confirms each channel or pattern with its own `[kind, name, count]` frame: the \
      reply is the first one, as a [`Value`](crate::Value); the others follow as later frames. \
      On RESP3 the confirmations are push frames, which connections of this crate do not deliver \
-     as replies.";
+     as replies. The multiplexed [`Client`](crate::Client) refuses it with \
+     [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent): subscribe \
+     there with [`Client::subscribe`](crate::Client::subscribe) (RESP3) or \
+     [`Client::subscriber`](crate::Client::subscriber).";
 
 pub fn note(command: &str) -> Option<&'static str> {
     NOTES.iter().find(|(c, _)| *c == command).map(|(_, n)| *n)

@@ -24,9 +24,20 @@ use crate::transport::{DefaultTransport, Transport};
 /// drops its future loses only its own reply.
 ///
 /// When the connection fails, callers with commands in flight get
-/// [`Error::ConnectionClosed`]; the next command reconnects (with a short
-/// backoff between failed attempts). Blocking commands (`BLPOP`, ...) and
-/// `WATCH` belong on a dedicated connection: see [`Client::dedicated`].
+/// [`Error::ConnectionClosed`](crate::Error::ConnectionClosed); the next
+/// command reconnects (with a short backoff between failed attempts).
+/// Blocking commands (`BLPOP`, ...) and `WATCH` belong on a dedicated
+/// connection: see [`Client::dedicated`].
+///
+/// Commands that would make replies stop matching requests for every
+/// caller are refused before anything is sent, with
+/// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) naming the
+/// way to do it instead: `(P|S)SUBSCRIBE` and `(P|S)UNSUBSCRIBE` as
+/// plain commands (use [`Client::subscribe`] or [`Client::subscriber`]),
+/// `MONITOR`, `CLIENT REPLY OFF|SKIP` and `RESET` (use
+/// [`Client::dedicated`]), and `HELLO` (choose the protocol in the
+/// [`ConnectionConfig`]). A pipeline or transaction holding one of them is
+/// refused whole.
 ///
 /// ```no_run
 /// use redis_typed::{Client, commands::{Get, Set}};
@@ -139,7 +150,10 @@ impl<T: Transport, C: CredentialProvider> Client<T, C> {
     }
 
     /// Sends one command and decodes its reply into the command's
-    /// response type.
+    /// response type. A command the multiplexed connection cannot carry
+    /// fails at once with
+    /// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (see
+    /// [`Client`]).
     pub async fn send<Cmd: Command>(&self, cmd: Cmd) -> Result<Cmd::Response> {
         let rx = self.inner.shared.enqueue(|out| {
             encode(&cmd, out);

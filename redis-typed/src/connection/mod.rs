@@ -5,6 +5,7 @@ mod config;
 mod dedicated;
 mod driver;
 mod handshake;
+mod hazard;
 mod reply;
 mod shared;
 

@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use bytes::{Bytes, BytesMut};
 use tokio::sync::Notify;
 
+use super::hazard;
 use super::reply::reply_slot;
 pub(crate) use super::reply::{ReplyReceiver, ReplySender};
 use crate::error::{Error, Result};
@@ -177,28 +178,57 @@ impl Shared {
 
     /// Queues a request: `encode` writes its bytes and returns how many
     /// replies they call for. Returns the receiver of the replies.
+    ///
+    /// Every request of a multiplexed client comes through here (single
+    /// commands, pipelines, transactions, re-authentication, the cluster
+    /// client's node connections), so this is where a command that would
+    /// desynchronise the connection is refused: the bytes written are
+    /// scanned ([`hazard::refused`], as many commands as replies are
+    /// expected) and, if any command is one of those, all of them are
+    /// taken back and nothing is queued.
     pub(crate) fn enqueue(
         &self,
         encode: impl FnOnce(&mut BytesMut) -> usize,
     ) -> Result<ReplyReceiver> {
         let (tx, rx) = reply_slot();
         let mut state = self.lock();
+        if state.status == Status::Closed {
+            return Err(Error::ConnectionClosed("client was closed".into()));
+        }
+        let start = state.out.len();
+        let expected = encode(&mut state.out);
+        // One reply per command for every command that is not refused:
+        // the reply count bounds the scan (checked in debug builds).
+        let refused = hazard::refused(&state.out[start..], expected);
+        debug_assert_eq!(
+            refused,
+            hazard::refused(&state.out[start..], usize::MAX),
+            "a request wrote more commands than it expects replies"
+        );
+        if let Some(hazard) = refused {
+            state.out.truncate(start);
+            return Err(Error::NotMultiplexable {
+                command: hazard.command,
+                instead: hazard.instead,
+            });
+        }
+        if expected == 0 {
+            // Nothing to send: the driver is neither woken nor its waker
+            // taken (taking it without waking would leave the next request
+            // unseen until something else woke the driver).
+            drop(state);
+            tx.send(Ok(Reply::Many(Vec::new())));
+            return Ok(rx);
+        }
         let wake = match state.status {
-            Status::Closed => return Err(Error::ConnectionClosed("client was closed".into())),
             Status::Connected => state.driver.take(),
-            Status::Connecting => None,
+            Status::Connecting | Status::Closed => None,
             Status::Disconnected => {
                 state.status = Status::Connecting;
                 self.demand.notify_one();
                 None
             }
         };
-        let expected = encode(&mut state.out);
-        if expected == 0 {
-            drop(state);
-            tx.send(Ok(Reply::Many(Vec::new())));
-            return Ok(rx);
-        }
         state.queued.push_back(Pending {
             tx: Some(tx),
             expected: count(expected),

@@ -124,6 +124,14 @@ impl<M: SingleArg, V: FromRedisValue> Command for Echo<M, V> {
 /// it in the same round trip (Redis 6.0+).
 ///
 /// Reply: [`HelloReply`]. `Debug` never shows the password (a [`Secret`]).
+///
+/// Send it on a dedicated connection
+/// ([`Client::dedicated`](crate::Client::dedicated)): the multiplexed
+/// [`Client`](crate::Client) negotiates the protocol, credentials and name
+/// from its [`ConnectionConfig`](crate::ConnectionConfig) at every connect,
+/// and refuses `HELLO` with
+/// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is
+/// sent), since switching under its driver would break every caller.
 #[derive(Debug, Clone)]
 #[must_use = "a command does nothing until it is sent"]
 pub struct Hello {

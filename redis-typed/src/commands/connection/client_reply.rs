@@ -18,7 +18,10 @@ use crate::resp::ArgWriter;
 /// ON, reply is OK.
 ///
 /// With `OFF` or `SKIP` the server does not answer, so the request waits for a reply that
-/// never comes (until the response timeout): only `ON` replies.
+/// never comes (until the response timeout): only `ON` replies. The multiplexed
+/// [`Client`](crate::Client) refuses `OFF` and `SKIP` with
+/// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent): send
+/// them on a dedicated connection ([`Client::dedicated`](crate::Client::dedicated)).
 ///
 /// Complexity: O(1).
 ///

@@ -11,6 +11,12 @@ use crate::resp::ArgWriter;
 ///
 /// Reply: `()`.
 ///
+/// Drops the connection's authentication, database, name and subscriptions, and switches
+/// it back to RESP2: send it on a dedicated connection
+/// ([`Client::dedicated`](crate::Client::dedicated)). The multiplexed
+/// [`Client`](crate::Client) refuses it with
+/// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent).
+///
 /// Complexity: O(1).
 ///
 /// Since Redis 6.2.0.

@@ -16,7 +16,10 @@ use crate::resp::{ArgWriter, Value};
 /// confirms each channel or pattern with its own `[kind, name, count]` frame: the reply
 /// is the first one, as a [`Value`](crate::Value); the others follow as later frames. On
 /// RESP3 the confirmations are push frames, which connections of this crate do not
-/// deliver as replies.
+/// deliver as replies. The multiplexed [`Client`](crate::Client) refuses it with
+/// [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent):
+/// subscribe there with [`Client::subscribe`](crate::Client::subscribe) (RESP3) or
+/// [`Client::subscriber`](crate::Client::subscriber).
 ///
 /// Complexity: O(N) where N is the number of patterns to subscribe to.
 ///

@@ -15,7 +15,8 @@ use crate::resp::ArgWriter;
 ///
 /// After the `OK`, every frame the server sends is a monitored command, not a reply: send
 /// it on a dedicated connection ([`Client::dedicated`](crate::Client::dedicated)) and
-/// drop that connection to stop.
+/// drop that connection to stop. The multiplexed [`Client`](crate::Client) refuses it
+/// with [`Error::NotMultiplexable`](crate::Error::NotMultiplexable) (nothing is sent).
 ///
 /// Since Redis 1.0.0.
 #[derive(Debug, Clone)]
