@@ -334,3 +334,67 @@ async fn a_surplus_reply_after_a_real_one_never_reaches_the_next_caller() {
     later_commands_get_their_own_replies(&client).await;
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
+
+/// Serves a connection the way Redis 5 would: `HELLO` is an unknown
+/// command, everything else is answered (in RESP2, which is all it speaks).
+async fn serve_without_resp3(stream: TcpStream) {
+    let mut peer = Peer::new(stream);
+    while let Some(cmd) = peer.command().await {
+        if cmd[0].eq_ignore_ascii_case(b"HELLO") {
+            let refusal = Value::Error(Bytes::from_static(b"ERR unknown command 'HELLO'"));
+            peer.send(&refusal).await;
+        } else if let Some(reply) = reply_to(&cmd) {
+            peer.send(&reply).await;
+        }
+    }
+}
+
+/// A RESP3 client whose server comes back without RESP3 (downgraded in
+/// place) does not carry on over RESP2 underneath callers, a driver and
+/// shared subscriptions set up for RESP3: every such reconnect is refused
+/// like a failed one, with a typed error naming both protocols, and
+/// retried.
+#[tokio::test]
+async fn a_reconnect_that_negotiates_another_protocol_is_refused() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("redis://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                // The first connection: RESP3, one command, then the
+                // server "restarts" (the connection closes).
+                tokio::spawn(async move {
+                    let mut peer = Peer::new(stream);
+                    if let Some(cmd) = peer.after_handshake().await {
+                        peer.send(&reply_to(&cmd).unwrap()).await;
+                    }
+                });
+            } else {
+                tokio::spawn(serve_without_resp3(stream));
+            }
+        }
+    });
+    let client = client(&url).await;
+    assert_eq!(
+        get(&client, "a").await.unwrap().as_deref(),
+        Some("value-of-a")
+    );
+    // Every later attempt gets RESP2 only: each command fails with the
+    // reason, none is answered over the other protocol.
+    let mut refused = 0;
+    while refused < 3 {
+        match get(&client, "b").await {
+            Err(Error::ConnectionClosed(reason)) if reason.contains("negotiated Resp2") => {
+                assert!(reason.contains("speaks Resp3"), "{reason}");
+                refused += 1;
+            }
+            // The first one may find the old connection closing.
+            Err(Error::ConnectionClosed(_)) if refused == 0 => {}
+            other => panic!("expected the protocol refusal, got {other:?}"),
+        }
+    }
+    assert!(accepted.load(Ordering::SeqCst) >= 4);
+    assert_eq!(client.protocol(), Protocol::Resp3);
+}

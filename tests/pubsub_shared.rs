@@ -370,6 +370,10 @@ async fn a_resubscription_refused_after_an_acl_change_reaches_the_stream() {
         .client_name("acl-changed");
     let client = Client::connect(config).await.unwrap();
     let mut sub = client.subscribe::<String>(["x"]).await.unwrap();
+    // Another subscription, on a channel the new ACL still allows: the
+    // refusal of "x" must not take it down (the server refuses a whole
+    // command for one denied channel, so re-subscription is per channel).
+    let mut kept = client.subscribe::<String>(["allowed:news"]).await.unwrap();
     // Redis 7 disconnects a client subscribed to a channel its user loses;
     // the client reconnects at once (a subscription is live) and subscribes
     // again, which the new ACL refuses.
@@ -391,6 +395,21 @@ async fn a_resubscription_refused_after_an_acl_change_reaches_the_stream() {
     let v: Option<String> = client.send(Get::new("k")).await.unwrap();
     assert_eq!(v.as_deref(), Some("v"));
     assert_eq!(clients_named(&admin, "acl-changed").await.len(), 1);
+    // The allowed channel was subscribed again on the new connection.
+    let mut waited = 0;
+    while numsub(&admin, "allowed:news").await != 1 {
+        waited += 1;
+        assert!(waited < 500, "allowed:news never re-subscribed");
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    admin
+        .send(publish("allowed:news", "still here"))
+        .await
+        .unwrap();
+    let message = next(&mut kept).await;
+    assert_eq!(message.payload, "still here");
+    assert_eq!(kept.reconnects(), 1);
 }
 
 #[tokio::test]

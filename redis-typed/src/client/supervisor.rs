@@ -106,6 +106,11 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
     }
 
     async fn run(self, first: Established<T::Stream>) {
+        // Every later connection must speak what the first one negotiated:
+        // the client's callers, its driver and its shared subscriptions
+        // were set up for it (a server that stopped offering RESP3 is
+        // refused like a failed connection, and tried again).
+        let protocol = first.conn.protocol();
         let mut watch = self.credentials.subscribe();
         let mut next = Some(first);
         let mut failures: u32 = 0;
@@ -129,7 +134,10 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
                 previous = backoff.delay(failures - 1, previous, &mut rand::rng());
                 tokio::time::sleep(previous).await;
             }
-            match Self::connect(&self.config, &self.transport, &self.credentials).await {
+            let attempt = Self::connect(&self.config, &self.transport, &self.credentials)
+                .await
+                .and_then(|established| same_protocol(established, protocol));
+            match attempt {
                 Ok(established) => {
                     tracing::info!(addr = %self.config.addr, "reconnected");
                     self.shared.router.note_reconnect();
@@ -233,21 +241,25 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
     }
 
     /// Subscribes the new connection again to everything the client's
-    /// shared subscriptions hold, one request per kind, ahead of the
-    /// requests that waited for the connection. A refusal (an ACL changed
-    /// meanwhile) is told to the subscriptions concerned through their
-    /// streams; a connection lost meanwhile will try again.
+    /// shared subscriptions hold, ahead of the requests that waited for the
+    /// connection: one request per channel, because the server refuses a
+    /// whole command for one channel it denies (an ACL changed meanwhile;
+    /// shard channels of different slots on a cluster node), and such a
+    /// refusal must reach only the subscriptions of that channel (through
+    /// their streams). A connection lost meanwhile will try again.
     fn resubscribe(&self, routes: &Routes, state: &mut State, protocol: Protocol) {
         let held: Vec<(Confirm, Vec<Bytes>)> = SubKind::ALL
             .into_iter()
-            .map(|kind| {
+            .flat_map(|kind| {
                 let confirm = Confirm {
                     kind,
                     subscribe: true,
                 };
-                (confirm, routes.held(kind))
+                routes
+                    .held(kind)
+                    .into_iter()
+                    .map(move |channel| (confirm, vec![channel]))
             })
-            .filter(|(_, channels)| !channels.is_empty())
             .collect();
         if held.is_empty() {
             return;
@@ -336,4 +348,19 @@ impl<T: Transport, C: CredentialProvider> Supervisor<T, C> {
             }
         });
     }
+}
+
+/// `established`, when it speaks `protocol`; otherwise an error (the
+/// connection is dropped, closing it).
+fn same_protocol<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static>(
+    established: Established<S>,
+    protocol: Protocol,
+) -> crate::Result<Established<S>> {
+    let got = established.conn.protocol();
+    if got == protocol {
+        return Ok(established);
+    }
+    Err(Error::ConnectionClosed(format!(
+        "the server negotiated {got:?} on reconnect, but this client speaks {protocol:?}"
+    )))
 }
