@@ -220,7 +220,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
         while out.len() < replies {
             match self.read_frame().await? {
                 // Out-of-band pushes (RESP3 invalidations) are not replies.
-                Value::Push(items) => skipped_push(items.len()),
+                value if is_push(&value) => skipped_push(),
                 value => out.push(value),
             }
         }
@@ -240,8 +240,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
                     return Ok(reply);
                 }
                 match self.decoder.decode(&mut self.read_buf)? {
-                    Some(Value::Push(items)) => {
-                        skipped_push(items.len());
+                    Some(value) if is_push(&value) => {
+                        skipped_push();
                         continue;
                     }
                     Some(value) => return Ok(decode_reply(value)),
@@ -301,7 +301,16 @@ async fn within<T>(
     }
 }
 
-/// Out-of-band pushes (RESP3 invalidations) are not replies.
-fn skipped_push(len: usize) {
-    tracing::trace!(len, "push frame on dedicated connection ignored");
+/// Out-of-band pushes (RESP3 invalidations), also behind attributes, are
+/// not replies.
+fn is_push(value: &Value) -> bool {
+    match value {
+        Value::Push(_) => true,
+        Value::Attribute { value, .. } => is_push(value),
+        _ => false,
+    }
+}
+
+fn skipped_push() {
+    tracing::trace!("push frame on dedicated connection ignored");
 }

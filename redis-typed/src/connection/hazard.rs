@@ -13,6 +13,8 @@
 //! - `RESET`: drops authentication and the selected database, and switches
 //!   the connection back to RESP2 under a driver that reads RESP3.
 //! - `HELLO`: may switch the protocol or the user under the driver's feet.
+//! - `SYNC` and `PSYNC`: the server streams its replication data (an RDB
+//!   payload, then every write) as if the connection were a replica.
 //!
 //! [`refused`] scans the bytes a request wrote, command by command
 //! (`*N\r\n$L\r\nNAME\r\n...`), and names the first such command. It only
@@ -31,11 +33,11 @@ pub(crate) struct Hazard {
     pub instead: &'static str,
 }
 
-const SUBSCRIBE_INSTEAD: &str = "use Client::subscribe/psubscribe/ssubscribe (RESP3), \
-     Client::subscriber(), or a connection of its own from Client::dedicated()";
-const UNSUBSCRIBE_INSTEAD: &str = "unsubscribe through the Subscription or Subscriber that \
-     subscribed (Subscription::unsubscribe, or drop it), or use a connection of its own from \
-     Client::dedicated()";
+const SUBSCRIBE_INSTEAD: &str = "use Client::subscribe/psubscribe/ssubscribe (RESP3) or \
+     Client::subscriber(), which has a connection of its own";
+const UNSUBSCRIBE_INSTEAD: &str = "unsubscribe through what subscribed: the Subscription \
+     from Client::subscribe (Subscription::unsubscribe, or drop it) or the Subscriber from \
+     Client::subscriber()";
 const DEDICATED_INSTEAD: &str = "send it on a connection of its own from Client::dedicated()";
 
 /// Every refused command whose name alone is enough, upper case.
@@ -79,7 +81,25 @@ const BY_NAME: &[Hazard] = &[
                   (ConnectionConfig::protocol, credentials, client_name), or send it on a \
                   connection of its own from Client::dedicated()",
     },
+    Hazard {
+        command: "SYNC",
+        instead: REPLICATION_INSTEAD,
+    },
+    Hazard {
+        command: "PSYNC",
+        instead: REPLICATION_INSTEAD,
+    },
 ];
+
+const REPLICATION_INSTEAD: &str = "a replication stream needs a connection of its own: send it \
+     on one from Client::dedicated() and read the stream there";
+
+/// A command of no arguments (a `Command` whose `write_args` wrote none):
+/// the server skips it without a reply.
+const EMPTY_COMMAND: Hazard = Hazard {
+    command: "a command with no name",
+    instead: "a command's arguments start with its name",
+};
 
 const CLIENT_REPLY_OFF: Hazard = Hazard {
     command: "CLIENT REPLY OFF",
@@ -103,7 +123,8 @@ fn may_be_refused(name: &[u8]) -> bool {
     let start = [a | 0x20, b | 0x20];
     matches!(
         (name.len(), &start),
-        (5, b"re" | b"he")
+        (4, b"sy")
+            | (5, b"re" | b"he" | b"ps")
             | (6, b"cl")
             | (7, b"mo")
             | (9, b"su")
@@ -146,7 +167,8 @@ fn scan(bytes: &[u8], commands: usize) -> Option<Hazard> {
         let args;
         (args, pos) = header(bytes, pos, b'*')?;
         if args == 0 {
-            continue;
+            // `*0`: the server answers nothing at all.
+            return Some(EMPTY_COMMAND);
         }
         let (name, after) = bulk(bytes, pos)?;
         pos = after;
@@ -428,10 +450,11 @@ mod tests {
             refused(&bytes, 2).map(|h| h.command),
             Some("CLIENT REPLY SKIP")
         );
-        // An empty command (never written) is skipped.
+        // An empty command is refused itself (the server would answer
+        // nothing), before whatever follows it.
         let mut bytes = b"*0\r\n".to_vec();
         bytes.extend_from_slice(&wire(&[&["RESET"]]));
-        assert_eq!(refused(&bytes, 2).map(|h| h.command), Some("RESET"));
+        assert_eq!(refused(&bytes, 2), Some(EMPTY_COMMAND));
     }
 
     #[test]
@@ -502,6 +525,12 @@ mod tests {
                 assert_eq!(refused(bad, commands), None, "{shown:?}");
             }
         }
+        // An empty command (`*0`: no reply from the server) is refused,
+        // alone or in a run.
+        assert_eq!(refused(b"*0\r\n", 1), Some(EMPTY_COMMAND));
+        let mut run = wire(&[&["GET", "k"]]);
+        run.extend_from_slice(b"*0\r\n");
+        assert_eq!(refused(&run, 2), Some(EMPTY_COMMAND));
         // A complete refused command before the damage is still found.
         let mut tail = wire(&[&["MONITOR"]]);
         tail.extend_from_slice(b"*1\r\n$");

@@ -196,7 +196,18 @@ impl Shared {
             return Err(Error::ConnectionClosed("client was closed".into()));
         }
         let start = state.out.len();
-        let expected = encode(&mut state.out);
+        let expected = {
+            // A panicking encoder (a user's `write_args`) must not leave
+            // half a command in the buffer for the next request to follow.
+            let mut unwritten = Unwritten {
+                out: &mut state.out,
+                start,
+                done: false,
+            };
+            let expected = encode(unwritten.out);
+            unwritten.done = true;
+            expected
+        };
         // One reply per command for every command that is not refused:
         // the reply count bounds the scan (checked in debug builds).
         let refused = hazard::refused(&state.out[start..], expected);
@@ -337,6 +348,22 @@ impl Shared {
     }
 }
 
+/// Cuts the shared buffer back to `start` when dropped before `done`: the
+/// unwinding of a panic in the middle of encoding a request.
+struct Unwritten<'a> {
+    out: &'a mut BytesMut,
+    start: usize,
+    done: bool,
+}
+
+impl Drop for Unwritten<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.out.truncate(self.start);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -344,5 +371,33 @@ mod tests {
         // Every request in flight is one of these, in a VecDeque the driver
         // walks: keep it at the 40 bytes it had.
         assert!(std::mem::size_of::<super::Pending>() <= 40);
+    }
+
+    #[test]
+    fn an_encoder_that_panics_leaves_nothing_queued_and_the_next_request_whole() {
+        use super::{Shared, Status};
+        let shared = Shared::new(Status::Connecting, None);
+        let _first = shared
+            .enqueue(|out| {
+                out.extend_from_slice(b"*1\r\n$4\r\nPING\r\n");
+                1
+            })
+            .unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = shared.enqueue(|out| {
+                out.extend_from_slice(b"*2\r\n$3\r\nGET\r\n$3\r\nke");
+                panic!("a user's write_args panicked half-way");
+            });
+        }));
+        assert!(panicked.is_err());
+        let _next = shared
+            .enqueue(|out| {
+                out.extend_from_slice(b"*1\r\n$4\r\nPING\r\n");
+                1
+            })
+            .unwrap();
+        let state = shared.lock();
+        assert_eq!(&state.out[..], b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n");
+        assert_eq!(state.queued.len(), 2);
     }
 }

@@ -142,7 +142,12 @@ impl Decoder {
             return None;
         }
         let limits = self.limits();
-        if n == 0 || n > MAX_DIRECT_ELEMENTS || n > limits.max_aggregate_len {
+        // `i - 1` digits: the count line's length, limited like any line.
+        if n == 0
+            || n > MAX_DIRECT_ELEMENTS
+            || n > limits.max_aggregate_len
+            || i - 1 > limits.max_line_len
+        {
             return None;
         }
         let mut end = i + 2;
