@@ -1288,6 +1288,15 @@ fn leaf_arrays_decline_what_is_not_theirs_and_consume_nothing() {
     );
     let err = Decoder::with_limits(limits).decode(&mut BytesMut::from(&wire[..]));
     assert!(err.is_err());
+    // The count line is a line like any other: its length is limited too.
+    let short_lines = DecoderLimits {
+        max_line_len: 1,
+        ..DecoderLimits::default()
+    };
+    let wire = b"*10\r\n_\r\n_\r\n_\r\n_\r\n_\r\n_\r\n_\r\n_\r\n_\r\n_\r\n";
+    let mut decoder = Decoder::with_limits(short_lines);
+    assert_eq!(leaf_array(&mut decoder, wire), (None, 0));
+    assert!(decoder.decode(&mut BytesMut::from(&wire[..])).is_err());
     // Mid-frame: declined until the general path finishes the frame.
     let mut decoder = Decoder::new();
     let mut buf = BytesMut::from(&b"*2\r\n:1\r\n"[..]);
