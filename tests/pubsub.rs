@@ -277,16 +277,7 @@ async fn rotated_credentials_reauthenticate_in_band_or_by_reconnecting() {
         .await
         .unwrap();
     for protocol in PROTOCOLS {
-        admin
-            .send(
-                Cmd::<()>::new("ACL")
-                    .arg("SETUSER")
-                    .arg("alice")
-                    .arg("resetpass")
-                    .arg(">pw1"),
-            )
-            .await
-            .unwrap();
+        support::acl::set_password(&admin, "alice", "pw1").await;
         let (sender, provider) = StreamingCredentials::channel();
         sender.publish(Credentials::new("alice", "pw1"));
         let events = EventDispatcher::new();
@@ -314,16 +305,7 @@ async fn rotated_credentials_reauthenticate_in_band_or_by_reconnecting() {
         sub.subscribe(["rot"]).await.unwrap();
 
         // Rotate: the new password only.
-        admin
-            .send(
-                Cmd::<()>::new("ACL")
-                    .arg("SETUSER")
-                    .arg("alice")
-                    .arg("resetpass")
-                    .arg(">pw2"),
-            )
-            .await
-            .unwrap();
+        support::acl::set_password(&admin, "alice", "pw2").await;
         sender.publish(Credentials::new("alice", "pw2"));
         let next_event = tokio::time::timeout(Duration::from_secs(10), seen.recv())
             .await

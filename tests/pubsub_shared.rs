@@ -335,16 +335,7 @@ async fn rotated_credentials_reauthenticate_in_band_while_subscribed() {
     assert_eq!(admin.send(publish("rot", "old")).await.unwrap(), 1);
     assert_eq!(next(&mut sub).await.payload, "old");
 
-    admin
-        .send(
-            Cmd::<()>::new("ACL")
-                .arg("SETUSER")
-                .arg("alice")
-                .arg("resetpass")
-                .arg(">pw2"),
-        )
-        .await
-        .unwrap();
+    support::acl::set_password(&admin, "alice", "pw2").await;
     sender.publish(Credentials::new("alice", "pw2"));
     let event = tokio::time::timeout(Duration::from_secs(10), seen.recv())
         .await

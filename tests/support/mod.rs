@@ -43,6 +43,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod acl;
 pub mod certs;
 mod cluster;
 pub mod cluster_ops;
