@@ -16,6 +16,7 @@
 //! Commands not typed yet go through the escape hatch [`Cmd`].
 
 mod cmd;
+pub(crate) mod encoded;
 pub(crate) mod fields;
 pub mod marker;
 pub mod marker_data;
@@ -136,7 +137,9 @@ pub fn encode<C: Command + ?Sized>(cmd: &C, out: &mut BytesMut) {
     let mut counter = ArgCounter::default();
     cmd.write_args(&mut counter);
     write_array_header(out, counter.count);
+    let args = out.len();
     cmd.write_args(&mut BulkWriter::new(out));
+    encoded::note(&out[args..]);
 }
 
 /// The keys of a command, collected (for diagnostics and tests).

@@ -23,6 +23,8 @@
 //! bytes. The subscription machinery's own `(P|S)(UN)SUBSCRIBE` (confirmed
 //! by the driver) is written without going through this check.
 
+use crate::commands::encoded::may_be_refused;
+
 /// A command the multiplexed connection refuses, and what to do instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hazard {
@@ -109,30 +111,6 @@ const CLIENT_REPLY_SKIP: Hazard = Hazard {
     command: "CLIENT REPLY SKIP",
     instead: DEDICATED_INSTEAD,
 };
-
-/// Whether `name` may be a refused name (or `CLIENT`): its length and its
-/// first two letters, in any case, are those of one. Cheap enough to run
-/// on every command; only a name that passes is compared in full.
-#[inline]
-fn may_be_refused(name: &[u8]) -> bool {
-    let [a, b, ..] = *name else {
-        return false;
-    };
-    // ASCII letters to lower case; other bytes may map onto letters, which
-    // only costs a full comparison that fails.
-    let start = [a | 0x20, b | 0x20];
-    matches!(
-        (name.len(), &start),
-        (4, b"sy")
-            | (5, b"re" | b"he" | b"ps")
-            | (6, b"cl")
-            | (7, b"mo")
-            | (9, b"su")
-            | (10, b"ps" | b"ss")
-            | (11, b"un")
-            | (12, b"pu" | b"su")
-    )
-}
 
 /// The first refused command among the first `commands` commands in
 /// `bytes`, a run of whole commands as the encoder writes them.
