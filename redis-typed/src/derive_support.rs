@@ -80,8 +80,8 @@ pub trait ReadFields: Sized {
 
 /// Decodes a named-field struct from a map-shaped reply: a RESP3 map, a
 /// RESP2 flat `name value name value` array, or an array of `[name, value]`
-/// pairs (nil is an empty map, as for `HashMap`: the same walk,
-/// [`crate::types::into_pairs`]). Entries whose name is not a string, or
+/// pairs (nil is an empty map, as for `HashMap`: the same walk as
+/// `HashMap`'s). Entries whose name is not a string, or
 /// not a field, are ignored. One pass; nothing is allocated.
 pub fn read_fields<T: ReadFields>(value: Value) -> Result<T> {
     let mut builder = T::builder();
