@@ -176,3 +176,99 @@ async fn a_reset_mid_reply_fails_the_caller_with_a_typed_error() {
     assert!(err.is_connection_error(), "{err:?}");
     fake.await.unwrap();
 }
+
+/// Pipelines whose replies arrive as runs of scalars (read in one scan by
+/// the driver), cut at every possible point, with a null, an integer and
+/// (RESP3) a push frame among them: every pipeline gets exactly its own
+/// replies, in order, and the next request its own.
+#[tokio::test]
+async fn pipelined_reply_runs_cut_anywhere_reach_the_right_pipeline() {
+    use redis_typed::commands::Incr;
+    use tokio::io::AsyncWriteExt;
+
+    for protocol in [Protocol::Resp2, Protocol::Resp3] {
+        let (transport, mut server) = MemoryTransport::new();
+        let config = config().protocol(protocol);
+        let connect = tokio::spawn(Client::connect_with(
+            config,
+            transport,
+            StaticCredentials::none(),
+        ));
+        let mut end = server.accept().await.unwrap();
+        let (mut buf, mut decoder) = (BytesMut::new(), Decoder::new());
+        if protocol == Protocol::Resp3 {
+            // The handshake: HELLO 3 gets a minimal map.
+            read_command(&mut end, &mut buf, &mut decoder)
+                .await
+                .unwrap();
+            let hello = Value::Map(vec![(
+                Value::BulkString(Bytes::from_static(b"proto")),
+                Value::Integer(3),
+            )]);
+            end.write_all(&encoded(&hello)).await.unwrap();
+        }
+        let client = connect.await.unwrap().unwrap();
+        // Replies of one pipeline of 6 commands, then a lone GET's reply.
+        let mut wire = BytesMut::new();
+        for v in [
+            Value::BulkString(Bytes::from_static(b"a")),
+            Value::Nil,
+            Value::Integer(7),
+            Value::BulkString(Bytes::from_static(b"d")),
+            Value::BulkString(Bytes::from_static(b"e")),
+            Value::BulkString(Bytes::from_static(b"f")),
+        ] {
+            if protocol == Protocol::Resp3 && v == Value::Integer(7) {
+                // A push between two replies: nobody's reply.
+                let push = Value::Push(vec![
+                    Value::BulkString(Bytes::from_static(b"invalidate")),
+                    Value::Array(vec![Value::BulkString(Bytes::from_static(b"x"))]),
+                ]);
+                wire.extend_from_slice(&encoded(&push));
+            }
+            wire.extend_from_slice(&encoded(&v));
+        }
+        wire.extend_from_slice(&encoded(&Value::BulkString(Bytes::from_static(b"lone"))));
+        for cut in 0..=wire.len() {
+            let pipeline = {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    client
+                        .pipeline()
+                        .add(Get::<_, String>::new("a"))
+                        .add(Get::<_, String>::new("b"))
+                        .add(Incr::new("c"))
+                        .add(Get::<_, String>::new("d"))
+                        .add(Get::<_, String>::new("e"))
+                        .add(Get::<_, String>::new("f"))
+                        .send()
+                        .await
+                })
+            };
+            for _ in 0..6 {
+                read_command(&mut end, &mut buf, &mut decoder)
+                    .await
+                    .unwrap();
+            }
+            let lone = {
+                let client = client.clone();
+                tokio::spawn(async move { client.send(Get::<_, String>::new("g")).await })
+            };
+            read_command(&mut end, &mut buf, &mut decoder)
+                .await
+                .unwrap();
+            end.write_all(&wire[..cut]).await.unwrap();
+            tokio::task::yield_now().await;
+            end.write_all(&wire[cut..]).await.unwrap();
+            let got = pipeline.await.unwrap().unwrap();
+            let some = |s: &str| Some(s.to_string());
+            assert_eq!(
+                got,
+                (some("a"), None, 7, some("d"), some("e"), some("f")),
+                "cut {cut} {protocol:?}"
+            );
+            let lone: Option<String> = lone.await.unwrap().unwrap();
+            assert_eq!(lone.as_deref(), Some("lone"), "cut {cut} {protocol:?}");
+        }
+    }
+}

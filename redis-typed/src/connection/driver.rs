@@ -166,8 +166,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
     /// Reads and dispatches replies until the socket has no more.
     fn poll_read_in(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
         loop {
-            while let Some(value) = self.decoder.decode(&mut self.read_buf)? {
-                self.dispatch(value)?;
+            loop {
+                if self.read_pipeline_run() {
+                    continue;
+                }
+                match self.decoder.decode(&mut self.read_buf)? {
+                    Some(value) => self.dispatch(value)?,
+                    None => break,
+                }
             }
             if self.read_buf.capacity() - self.read_buf.len() < 4096 {
                 self.read_buf.reserve(32 * 1024);
@@ -226,16 +232,50 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
                 self.front_got.reserve_exact(front.expected as usize);
             }
             self.front_got.push(value);
-            if self.front_got.len() == front.expected as usize {
-                let done = self.in_flight.pop_front().expect("front exists");
-                let got = std::mem::take(&mut self.front_got);
-                if let Some(tx) = done.tx {
-                    tx.send(Ok(Reply::Many(got)));
-                    self.woken += 1;
-                }
-            }
+            self.answer_front_when_complete();
         }
         Ok(())
+    }
+
+    /// While the oldest request is a pipeline (several regular replies),
+    /// reads as many of its replies as are buffered scalars (a run of
+    /// `GET`/`INCR` replies) in one scan, splitting their bytes off once.
+    /// True when it read any.
+    fn read_pipeline_run(&mut self) -> bool {
+        let Some(front) = self.in_flight.front() else {
+            return false;
+        };
+        if front.expected <= 1 || front.confirms.is_some() {
+            return false;
+        }
+        let expected = front.expected as usize;
+        if self.front_got.capacity() == 0 {
+            self.front_got.reserve_exact(expected);
+        }
+        let want = expected - self.front_got.len();
+        let read = self
+            .decoder
+            .decode_leaf_run(&mut self.read_buf, want, &mut self.front_got);
+        if read == 0 {
+            return false;
+        }
+        self.answer_front_when_complete();
+        true
+    }
+
+    /// Hands the oldest request its replies once all of them are read.
+    fn answer_front_when_complete(&mut self) {
+        let Some(front) = self.in_flight.front() else {
+            return;
+        };
+        if self.front_got.len() == front.expected as usize {
+            let done = self.in_flight.pop_front().expect("front exists");
+            let got = std::mem::take(&mut self.front_got);
+            if let Some(tx) = done.tx {
+                tx.send(Ok(Reply::Many(got)));
+                self.woken += 1;
+            }
+        }
     }
 
     /// A RESP3 push frame: a published message goes to the subscriptions

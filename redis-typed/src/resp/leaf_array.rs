@@ -165,4 +165,43 @@ impl Decoder {
         }
         Some((buf.split_to(end).freeze(), leaves))
     }
+
+    /// Reads up to `max` complete top-level scalars (bulk strings, integers,
+    /// nulls) at the front of `buf` into `out`, splitting their bytes off
+    /// once: the replies of a pipeline of `GET`s, `INCR`s... Returns how many
+    /// it read: 0 (nothing consumed) when fewer than two such replies are
+    /// there or the decoder is mid-frame or poisoned; [`Decoder::decode`]
+    /// then takes the next frame (and reports anything malformed).
+    pub(crate) fn decode_leaf_run(
+        &mut self,
+        buf: &mut BytesMut,
+        max: usize,
+        out: &mut Vec<Value>,
+    ) -> usize {
+        if max < 2 || !self.is_idle() {
+            return 0;
+        }
+        let limits = self.limits();
+        let mut leaves = std::mem::take(&mut self.leaves);
+        leaves.clear();
+        let mut end = 0;
+        while leaves.len() < max.min(MAX_DIRECT_ELEMENTS) {
+            let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
+                break;
+            };
+            leaves.push(leaf.offset(end));
+            end += len;
+        }
+        let read = leaves.len();
+        if read >= 2 {
+            let chunk = buf.split_to(end).freeze();
+            out.extend(leaves.iter().map(|leaf| leaf.into_value(&chunk)));
+        }
+        self.leaves = leaves;
+        if read >= 2 {
+            read
+        } else {
+            0
+        }
+    }
 }
