@@ -191,11 +191,7 @@ async fn survives_client_kill_and_resubscribes() {
         if let Some(server_id) = sub.server_id() {
             assert_eq!(server_id, id);
         }
-        let killed: i64 = client
-            .send(Cmd::new("CLIENT").arg("KILL").arg("ID").arg(&id))
-            .await
-            .unwrap();
-        assert_eq!(killed, 1);
+        support::admin::kill_client(&client, &id).await;
         // The subscriber reconnects on its own...
         let second = tokio::time::timeout(Duration::from_secs(10), created.recv())
             .await

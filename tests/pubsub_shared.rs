@@ -280,11 +280,7 @@ async fn client_kill_restores_the_subscriptions_on_the_new_connection() {
     let lines = clients_named(&admin, "killed").await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     let id = field(&lines[0], "id").to_owned();
-    let killed: i64 = admin
-        .send(Cmd::new("CLIENT").arg("KILL").arg("ID").arg(&id))
-        .await
-        .unwrap();
-    assert_eq!(killed, 1);
+    support::admin::kill_client(&admin, &id).await;
     // Live subscriptions are demand: the client reconnects by itself.
     let second = tokio::time::timeout(Duration::from_secs(10), created.recv())
         .await

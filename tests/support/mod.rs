@@ -44,6 +44,7 @@
 #![allow(dead_code)]
 
 pub mod acl;
+pub mod admin;
 pub mod certs;
 mod cluster;
 pub mod cluster_ops;
