@@ -211,6 +211,31 @@ async fn pipelines_and_transactions(c: &ClusterClient) {
     }
     let v: Option<i64> = c.send(Get::new("t:a")).await.unwrap();
     assert_eq!(v, None);
+    // A cross-node pipeline holding one is refused whole, before any of its
+    // parts is sent to any node.
+    let e = c
+        .pipeline()
+        .add(Incr::new("p:a"))
+        .add(Incr::new("p:b"))
+        .add(Incr::new("p:c"))
+        .add(Cmd::<Value>::new("MONITOR"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::NotMultiplexable {
+                command: "MONITOR",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    for key in ["p:a", "p:b", "p:c"] {
+        let v: Option<i64> = c.send(Get::new(key)).await.unwrap();
+        assert_eq!(v, None, "{key} was not incremented");
+    }
 }
 
 async fn strategies_distribute_reads(cluster: &RedisCluster, c: &ClusterClient) {

@@ -167,6 +167,20 @@ pub(crate) fn cross_slot(name: &[u8], slots: &[u16]) -> Error {
 }
 
 /// Prepares a command: encodes it and decides its route.
+/// Refuses, before anything is routed or sent, a command that would
+/// desynchronise the multiplexed node connections (`SSUBSCRIBE`,
+/// `MONITOR`, ...): a pipeline holding one then fails whole, rather than
+/// after its parts for other nodes went out.
+fn refuse_hazard(bytes: &[u8]) -> Result<()> {
+    match crate::connection::hazard::refused(bytes, 1) {
+        None => Ok(()),
+        Some(hazard) => Err(crate::Error::NotMultiplexable {
+            command: hazard.command,
+            instead: hazard.instead,
+        }),
+    }
+}
+
 pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
     let read_only = cmd.read_only();
     // The common case (one slot) allocates nothing: the slots are only
@@ -181,10 +195,11 @@ pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
         }
     });
     let plan = match first {
-        Some(slot) if !mixed => Plan::Slot {
-            slot,
-            bytes: encoded(cmd),
-        },
+        Some(slot) if !mixed => {
+            let bytes = encoded(cmd);
+            refuse_hazard(&bytes)?;
+            Plan::Slot { slot, bytes }
+        }
         Some(_) => {
             let mut slots: Vec<u16> = Vec::new();
             cmd.for_each_key(&mut |k| slots.push(hash_slot(k)));
@@ -201,6 +216,7 @@ pub(crate) fn prepare<C: Command + ?Sized>(cmd: &C) -> Result<Prepared> {
             let mut name = NameCapture::default();
             cmd.write_args(&mut name);
             let bytes = encoded(cmd);
+            refuse_hazard(&bytes)?;
             match fan_out(&name.name, &name.sub) {
                 Some(combine) if every_node(&name.name, &name.sub) => {
                     Plan::AllNodes { bytes, combine }

@@ -5,7 +5,7 @@ mod config;
 mod dedicated;
 mod driver;
 mod handshake;
-mod hazard;
+pub(crate) mod hazard;
 mod reply;
 mod shared;
 
