@@ -456,17 +456,9 @@ impl Decoder {
         };
         loop {
             let want = (*remaining).min(FAST_CHUNK);
-            let mut leaves = [Leaf::Integer(0); FAST_CHUNK];
-            let mut found = 0;
-            let mut end = 0;
-            while found < want {
-                let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
-                    break;
-                };
-                leaves[found] = leaf.offset(end);
-                end += len;
-                found += 1;
-            }
+            self.leaves.clear();
+            let end = scan_leaves(buf, 0, want, &limits, &mut self.leaves);
+            let found = self.leaves.len();
             if found == 0 {
                 return None;
             }
@@ -475,7 +467,7 @@ impl Decoder {
                 self.work += found as u64;
             }
             let chunk = buf.split_to(end).freeze();
-            items.extend(leaves[..found].iter().map(|leaf| leaf.into_value(&chunk)));
+            items.extend(self.leaves.iter().map(|leaf| leaf.into_value(&chunk)));
             *remaining -= found;
             if *remaining == 0 {
                 return self.stack.pop().map(Frame::finish);
@@ -838,7 +830,7 @@ impl Leaf {
 /// element is anything else, incomplete, malformed or over a limit: the
 /// general path then handles (and reports) it, so both paths always agree.
 #[inline(always)]
-pub(super) fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
+fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, usize)> {
     /// Longest number accepted on the fast path (longer ones take the
     /// general path): keeps the arithmetic far from overflow.
     const MAX_DIGITS: usize = 18;
@@ -914,6 +906,34 @@ pub(super) fn scan_leaf(bytes: &[u8], limits: &DecoderLimits) -> Option<(Leaf, u
         return None;
     }
     Some((Leaf::Bulk { start: header, len }, end + 2))
+}
+
+/// Scans up to `max` complete leaves (see [`scan_leaf`]) in `bytes` from
+/// `from` on, appending their positions in `bytes` to `leaves`; returns
+/// where the last one ends (`from` when there is none). The one scanning
+/// loop of the fast paths: runs inside an open array, whole arrays of
+/// scalars, runs of a pipeline's replies.
+#[inline(always)]
+pub(super) fn scan_leaves(
+    bytes: &[u8],
+    from: usize,
+    max: usize,
+    limits: &DecoderLimits,
+    leaves: &mut Vec<Leaf>,
+) -> usize {
+    let mut end = from;
+    // `extend` keeps its capacity check inline; a `push` per leaf is an
+    // out-of-line call.
+    leaves.extend(
+        std::iter::from_fn(|| {
+            let (leaf, len) = scan_leaf(bytes.get(end..)?, limits)?;
+            let at = leaf.offset(end);
+            end += len;
+            Some(at)
+        })
+        .take(max),
+    );
+    end
 }
 
 /// Splits the content of the line ending at `cr` (without its type byte and

@@ -16,7 +16,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use super::decoder::{scan_leaf, Decoder, Leaf};
+use super::decoder::{scan_leaves, Decoder, Leaf};
 use super::Value;
 
 /// Arrays longer than this take the general path: it bounds the scratch
@@ -150,18 +150,12 @@ impl Decoder {
         {
             return None;
         }
-        let mut end = i + 2;
         let mut leaves = std::mem::take(&mut self.leaves);
-        // Written in place rather than pushed: no capacity check per element.
         leaves.clear();
-        leaves.resize(n, Leaf::Nil);
-        for slot in leaves.iter_mut() {
-            let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
-                self.leaves = leaves;
-                return None;
-            };
-            *slot = leaf.offset(end);
-            end += len;
+        let end = scan_leaves(buf, i + 2, n, &limits, &mut leaves);
+        if leaves.len() < n {
+            self.leaves = leaves;
+            return None;
         }
         Some((buf.split_to(end).freeze(), leaves))
     }
@@ -184,14 +178,7 @@ impl Decoder {
         let limits = self.limits();
         let mut leaves = std::mem::take(&mut self.leaves);
         leaves.clear();
-        let mut end = 0;
-        while leaves.len() < max.min(MAX_DIRECT_ELEMENTS) {
-            let Some((leaf, len)) = scan_leaf(&buf[end..], &limits) else {
-                break;
-            };
-            leaves.push(leaf.offset(end));
-            end += len;
-        }
+        let end = scan_leaves(buf, 0, max.min(MAX_DIRECT_ELEMENTS), &limits, &mut leaves);
         let read = leaves.len();
         if read >= 2 {
             let chunk = buf.split_to(end).freeze();
