@@ -9,8 +9,9 @@ mod pipeline;
 mod supervisor;
 mod transaction;
 
+pub use crate::types::decode_reply;
 pub use client::Client;
 pub use command_list::{Append, CommandList};
-pub use executor::{decode_reply, Executor};
+pub use executor::Executor;
 pub use pipeline::Pipeline;
 pub use transaction::Transaction;

@@ -220,7 +220,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
         while out.len() < replies {
             match self.read_frame().await? {
                 // Out-of-band pushes (RESP3 invalidations) are not replies.
-                value if is_push(&value) => skipped_push(),
+                value if value.is_push() => skipped_push(),
                 value => out.push(value),
             }
         }
@@ -240,7 +240,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Connection<S> {
                     return Ok(reply);
                 }
                 match self.decoder.decode(&mut self.read_buf)? {
-                    Some(value) if is_push(&value) => {
+                    Some(value) if value.is_push() => {
                         skipped_push();
                         continue;
                     }
@@ -301,16 +301,7 @@ async fn within<T>(
     }
 }
 
-/// Out-of-band pushes (RESP3 invalidations), also behind attributes, are
-/// not replies.
-fn is_push(value: &Value) -> bool {
-    match value {
-        Value::Push(_) => true,
-        Value::Attribute { value, .. } => is_push(value),
-        _ => false,
-    }
-}
-
+/// Out-of-band pushes (RESP3 invalidations) are not replies.
 fn skipped_push() {
     tracing::trace!("push frame on dedicated connection ignored");
 }

@@ -196,17 +196,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Driver<S> {
     }
 
     fn dispatch(&mut self, value: Value) -> Result<(), Error> {
-        if self.protocol == Protocol::Resp3 {
-            let push = match &value {
-                Value::Push(_) => true,
-                Value::Attribute { value, .. } => matches!(&**value, Value::Push(_)),
-                _ => false,
-            };
-            if push {
-                // Out-of-band: never a regular reply to a request.
-                self.on_push(value);
-                return Ok(());
-            }
+        if self.protocol == Protocol::Resp3 && value.is_push() {
+            // Out-of-band: never a regular reply to a request.
+            self.on_push(value);
+            return Ok(());
         }
         let Some(front) = self.in_flight.front_mut() else {
             return Err(ProtocolError::UnexpectedReply.into());

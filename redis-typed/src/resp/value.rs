@@ -116,6 +116,16 @@ impl Value {
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
     }
+
+    /// True for a RESP3 out-of-band push (`>`: pub/sub messages, tracking
+    /// invalidations), also behind attributes: never a reply to a request.
+    pub fn is_push(&self) -> bool {
+        match self {
+            Value::Push(_) => true,
+            Value::Attribute { value, .. } => value.is_push(),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Debug for Value {

@@ -41,7 +41,16 @@ pub fn decode_next<T: FromRedisValue>(
     }
     match decoder.decode(buf)? {
         None => Ok(None),
-        Some(Value::Error(message)) => Err(ServerError::new(message).into()),
-        Some(value) => T::from_redis_value(value).map(Some),
+        Some(value) => decode_reply(value).map(Some),
+    }
+}
+
+/// Decodes one reply: an error reply is always `Err(Error::Server)`, even
+/// when the response type is [`Value`].
+#[inline]
+pub fn decode_reply<R: FromRedisValue>(value: Value) -> Result<R> {
+    match value {
+        Value::Error(message) => Err(ServerError::new(message).into()),
+        value => R::from_redis_value(value),
     }
 }

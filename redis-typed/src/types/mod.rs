@@ -43,7 +43,7 @@ mod single;
 mod tests;
 mod to_args;
 
-pub use decode_next::decode_next;
+pub use decode_next::{decode_next, decode_reply};
 pub(crate) use from_value::into_pairs;
 pub use key::RedisKey;
 pub use single::SingleArg;
