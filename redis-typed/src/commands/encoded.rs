@@ -50,16 +50,7 @@ pub(crate) fn seen() -> Seen {
 /// (`$L\r\nNAME\r\n...`).
 #[inline]
 pub(super) fn note(args: &[u8]) {
-    let suspect = match *args {
-        [b'$', l @ b'0'..=b'9', b'\r', b'\n', ref rest @ ..] => {
-            rest.get(..usize::from(l - b'0')).is_none_or(may_be_refused)
-        }
-        [b'$', a @ b'0'..=b'9', b @ b'0'..=b'9', b'\r', b'\n', ref rest @ ..] => rest
-            .get(..usize::from(a - b'0') * 10 + usize::from(b - b'0'))
-            .is_none_or(may_be_refused),
-        // A name of 100 bytes or more, or no name: let the check look.
-        _ => true,
-    };
+    let suspect = suspect(args);
     SEEN.with(|s| {
         let before = s.get();
         s.set(Seen {
@@ -67,6 +58,24 @@ pub(super) fn note(args: &[u8]) {
             suspect: before.suspect | suspect,
         })
     });
+}
+
+/// Whether the command whose arguments (after its array header) are
+/// `args` may be one the multiplexed connection refuses: its name may be
+/// (see [`may_be_refused`]), or it has none this quick look can read (a
+/// name of 100 bytes or more, no name, bytes cut short), which the full
+/// check then examines.
+#[inline]
+pub(crate) fn suspect(args: &[u8]) -> bool {
+    match *args {
+        [b'$', l @ b'0'..=b'9', b'\r', b'\n', ref rest @ ..] => {
+            rest.get(..usize::from(l - b'0')).is_none_or(may_be_refused)
+        }
+        [b'$', a @ b'0'..=b'9', b @ b'0'..=b'9', b'\r', b'\n', ref rest @ ..] => rest
+            .get(..usize::from(a - b'0') * 10 + usize::from(b - b'0'))
+            .is_none_or(may_be_refused),
+        _ => true,
+    }
 }
 
 /// Whether `name` may be a name the multiplexed connection refuses (or

@@ -23,7 +23,7 @@
 //! bytes. The subscription machinery's own `(P|S)(UN)SUBSCRIBE` (confirmed
 //! by the driver) is written without going through this check.
 
-use crate::commands::encoded::may_be_refused;
+use crate::commands::encoded::{self, may_be_refused};
 
 /// A command the multiplexed connection refuses, and what to do instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,12 +124,9 @@ const CLIENT_REPLY_SKIP: Hazard = Hazard {
 /// without a finding; nothing here panics.
 #[inline]
 pub(crate) fn refused(bytes: &[u8], commands: usize) -> Option<Hazard> {
-    if let [b'*', n, b'\r', b'\n', b'$', l, b'\r', b'\n', ref rest @ ..] = *bytes {
-        if commands == 1 && n.is_ascii_digit() && l.is_ascii_digit() {
-            let name = rest.get(..usize::from(l - b'0'))?;
-            if !may_be_refused(name) {
-                return None;
-            }
+    if let [b'*', n, b'\r', b'\n', ref args @ ..] = *bytes {
+        if commands == 1 && n.is_ascii_digit() && !encoded::suspect(args) {
+            return None;
         }
     }
     scan(bytes, commands)
